@@ -1,0 +1,38 @@
+// `kubebundle validate [SPEC]`: every problem of a spec, or a summary of what generate would make.
+import type { CommandModule } from "yargs";
+import { formatProblem, InputError } from "../../errors.js";
+import { loadSpec } from "../../spec/load.js";
+import { summarise } from "../../spec/summary.js";
+import type { Ctx } from "../io.js";
+
+interface Args {
+  spec: string;
+  json: boolean;
+}
+
+/** validateCommand: exit 0 and a summary when valid; exit 2 and one line per problem otherwise. */
+export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
+  return {
+    command: "validate [spec]",
+    describe: "check a cluster spec; print a summary or every problem",
+    builder: (y) =>
+      y
+        .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
+        .option("json", { type: "boolean", default: false, describe: "print the result as JSON" }) as any,
+    handler: (args) => {
+      try {
+        const { cluster, warnings } = loadSpec(args.spec);
+        const summary = summarise(cluster);
+        if (args.json) ctx.io.out(JSON.stringify({ valid: true, problems: warnings, summary }, null, 2));
+        else {
+          for (const w of warnings) ctx.io.err(formatProblem(w));
+          ctx.io.out(summary.text);
+        }
+      } catch (e) {
+        if (!(e instanceof InputError) || !args.json) throw e;
+        ctx.io.out(JSON.stringify({ valid: false, problems: e.problems.length ? e.problems : [{ file: args.spec, pointer: "", message: e.message, severity: "error" }] }, null, 2));
+        ctx.code = 2;
+      }
+    },
+  };
+}

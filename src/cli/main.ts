@@ -1,0 +1,57 @@
+// The command line: yargs over one module per command; returns the exit code, never exits.
+import yargs, { type CommandModule } from "yargs";
+import { InputError, formatProblem } from "../errors.js";
+import { processIo, type Ctx, type Io } from "./io.js";
+import { VERSION } from "./version.js";
+import { validateCommand } from "./commands/validate.js";
+import { generateCommand } from "./commands/generate.js";
+import { inspectCommand } from "./commands/inspect.js";
+
+/** COMMANDS: every subcommand, each built from the shared context. */
+const COMMANDS: readonly ((ctx: Ctx) => CommandModule<any, any>)[] = [validateCommand, generateCommand, inspectCommand];
+
+/** reportError: InputError -> its problems and exit 2; anything else -> the stack and exit 1. */
+export function reportError(e: unknown, io: Io): number {
+  if (e instanceof InputError) {
+    if (e.problems.length === 0) io.err(`error: ${e.message}`);
+    for (const p of e.problems) io.err(formatProblem(p));
+    return 2;
+  }
+  io.err(`kubebundle: internal error (please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 1;
+}
+
+/** main: runs kubebundle with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const ctx: Ctx = { io, code: 0 };
+  let usageError: string | undefined;
+  let cli = yargs()
+    .scriptName("kubebundle")
+    .usage("kubebundle <command> [options]\n\nOffline generator of per-node kube-controller-manager bundles.")
+    .version(VERSION)
+    .help()
+    .alias("h", "help")
+    .strict()
+    .demandCommand(1, "name a command: validate, generate or inspect")
+    .exitProcess(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    });
+  for (const make of COMMANDS) cli = cli.command(make(ctx));
+  try {
+    let shown = "";
+    await cli.parseAsync(argv, {}, (_err, _args, output) => {
+      shown = output;
+    });
+    if (usageError !== undefined) {
+      io.err(`${shown ? `${shown}\n\n` : ""}error: ${usageError}`);
+      return 2;
+    }
+    if (shown) io.out(shown);
+    return ctx.code;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}

@@ -1,0 +1,35 @@
+// One error class for user mistakes (exit 2); anything else is a bug (exit 1).
+
+/** Problem: one thing wrong with the input: where (file, JSON pointer, line:col) and what. */
+export interface Problem {
+  file: string;
+  /** JSON pointer into the file ("/nodes/2/ip"); "" for the whole document. */
+  pointer: string;
+  message: string;
+  /** A corrected value to try, when one is known. */
+  hint?: string;
+  line?: number;
+  col?: number;
+  severity: "error" | "warning";
+}
+
+/** InputError: the input is wrong (spec, CA files, flags, output folder); maps to exit 2. */
+export class InputError extends Error {
+  /** Stable machine-readable category, e.g. "spec-invalid", "ca-encrypted". */
+  readonly code: string;
+  readonly problems: Problem[];
+  constructor(code: string, message: string, problems: Problem[] = []) {
+    super(message);
+    this.name = "InputError";
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** formatProblem: `FILE:LINE:COL: /pointer: message (try: hint)` on one line. */
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
+  const sev = p.severity === "warning" ? "warning: " : "";
+  const hint = p.hint !== undefined ? ` (try: ${p.hint})` : "";
+  return `${where}: ${p.pointer || "/"}: ${sev}${p.message}${hint}`;
+}

@@ -1,0 +1,33 @@
+// The fully-resolved cluster model that every stage after loading reads.
+import type { Spec, SpecNode } from "./schema.js";
+import type { Duration } from "./duration.js";
+import type { KubeVersion } from "../plan/contract.js";
+
+/** KeySpec: algorithm and size of every key kubebundle creates (size always set). */
+export interface KeySpec {
+  algo: "rsa" | "ecdsa";
+  size: 2048 | 3072 | 4096 | 256 | 384;
+}
+
+/** ClusterNode: a node; `ip` is the normalised address text, `family` its IP family. */
+export interface ClusterNode extends SpecNode {
+  family: "ipv4" | "ipv6";
+}
+
+/** Cluster: a validated spec with defaults applied and every string parsed once. */
+export interface Cluster {
+  /** The spec with every schema default filled in (key.size included). */
+  spec: Spec;
+  /** Absolute path of the spec file ("<stdin>" never happens: specs are files). */
+  file: string;
+  /** sha256 (hex) of the spec file's bytes. */
+  sha256: string;
+  version: KubeVersion;
+  key: KeySpec;
+  expiry: Duration;
+  caExpiry: Duration;
+  /** Absolute paths of an imported CA (`pki.ca`), or null. */
+  caFiles: { cert: string; key: string } | null;
+  /** Nodes in spec order, IPs normalised. */
+  nodes: ClusterNode[];
+}

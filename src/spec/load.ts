@@ -1,0 +1,113 @@
+// Loading: file -> JSON with positions -> schema (defaults applied) -> semantic rules -> Cluster.
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { InputError, type Problem } from "../errors.js";
+import { parseJsonSource } from "./json-source.js";
+import { validateSchema, type SpecProblem } from "./schema-validator.js";
+import { semanticProblems } from "./semantic.js";
+import { parseDuration } from "./duration.js";
+import { parseIp } from "./ip.js";
+import { parseVersion } from "../plan/contract.js";
+import type { Spec } from "./schema.js";
+import type { Cluster, KeySpec } from "./cluster.js";
+
+/** Loaded: a valid cluster and the warnings found on the way. */
+export interface Loaded {
+  cluster: Cluster;
+  warnings: Problem[];
+}
+
+/** readSpecFile: the file's bytes, or an InputError naming why it cannot be read. */
+export function readSpecFile(file: string): Buffer {
+  const shown = file;
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw new InputError("spec-not-found", `${shown}: no such file (give the cluster spec's path, e.g. kubebundle validate cluster.json)`, [
+      { file: shown, pointer: "", message: "no such file", severity: "error" },
+    ]);
+  }
+  if (st.isDirectory()) {
+    throw new InputError("spec-is-directory", `${shown}: is a directory, not a cluster spec file`, [
+      { file: shown, pointer: "", message: "is a directory, not a cluster spec file", severity: "error" },
+    ]);
+  }
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new InputError("spec-unreadable", `${shown}: cannot be read (${why})`, [
+      { file: shown, pointer: "", message: `cannot be read (${why})`, severity: "error" },
+    ]);
+  }
+}
+
+function caFileProblems(spec: Spec, dir: string): SpecProblem[] {
+  const ca = spec.pki.ca;
+  if (!ca) return [];
+  const out: SpecProblem[] = [];
+  for (const field of ["certFile", "keyFile"] as const) {
+    const p = path.resolve(dir, ca[field]);
+    let ok = false;
+    try {
+      ok = statSync(p).isFile();
+    } catch {
+      /* reported below */
+    }
+    if (!ok) out.push({ pointer: `/pki/ca/${field}`, message: `${p}: no such file`, severity: "error" });
+  }
+  return out;
+}
+
+function defaultKey(spec: Spec): KeySpec {
+  const algo = spec.pki.key.algo;
+  const size = spec.pki.key.size ?? (algo === "ecdsa" ? 256 : 2048);
+  spec.pki.key.size = size;
+  return { algo, size } as KeySpec;
+}
+
+/** resolve: the typed Cluster of a spec that passed every check. */
+function resolve(spec: Spec, file: string, bytes: Buffer): Cluster {
+  const dir = path.dirname(file);
+  const ca = spec.pki.ca;
+  return {
+    spec,
+    file,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    version: parseVersion(spec.kubernetesVersion)!,
+    key: defaultKey(spec),
+    expiry: parseDuration(spec.pki.expiry)!,
+    caExpiry: parseDuration(spec.pki.caExpiry)!,
+    caFiles: ca ? { cert: path.resolve(dir, ca.certFile), key: path.resolve(dir, ca.keyFile) } : null,
+    nodes: spec.nodes.map((n) => {
+      const ip = parseIp(n.ip)!;
+      return { ...n, ip: ip.text, family: ip.family };
+    }),
+  };
+}
+
+/** checkSpec: every problem of a spec text (errors and warnings), and the defaulted data. */
+export function checkSpec(text: string, file: string): { problems: Problem[]; data?: unknown } {
+  const src = parseJsonSource(text);
+  if (Array.isArray(src)) {
+    return { problems: src.map((s) => ({ file, pointer: "", message: s.message, line: s.line, col: s.col, severity: "error" as const })) };
+  }
+  const data = src.value;
+  const found = [...validateSchema(data), ...semanticProblems(data)];
+  if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, path.dirname(path.resolve(file))));
+  const problems = found.map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }));
+  return { problems, data };
+}
+
+/** loadSpec: the Cluster of a spec file; throws InputError (exit 2) listing every problem. */
+export function loadSpec(file: string): Loaded {
+  const bytes = readSpecFile(file);
+  const { problems, data } = checkSpec(bytes.toString("utf8").replace(/^\uFEFF/, ""), file);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    throw new InputError("spec-invalid", `${file}: ${errors.length} problem${errors.length === 1 ? "" : "s"} in the cluster spec`, problems);
+  }
+  return { cluster: resolve(data as Spec, path.resolve(file), bytes), warnings: problems };
+}

@@ -1,0 +1,94 @@
+// Schema validation with ajv: applies defaults and maps every ajv error to a SpecProblem.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { clusterSchema } from "./schema.js";
+import { parseCidr, parseIp } from "./ip.js";
+import { closest } from "./_closest.js";
+
+/** SpecProblem: a problem at a JSON pointer of the spec, with an optional corrected value. */
+export interface SpecProblem {
+  pointer: string;
+  message: string;
+  hint?: string;
+  severity: "error" | "warning";
+}
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+    ajv.addFormat("ip", { type: "string", validate: (s: string) => parseIp(s) !== null });
+    ajv.addFormat("cidr", { type: "string", validate: (s: string) => parseCidr(s) !== null });
+    compiled = ajv.compile(clusterSchema);
+  }
+  return compiled;
+}
+
+function escapeToken(s: string): string {
+  return s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** schemaAt: the sub-schema of clusterSchema's properties along an instance path (for "did you mean"). */
+function knownFields(pointer: string): string[] {
+  let node: any = clusterSchema;
+  for (const tok of pointer.split("/").slice(1)) {
+    if (node?.type === "array" || node?.items) node = node.items;
+    else node = node?.properties?.[tok.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return Object.keys(node?.properties ?? {});
+}
+
+function mapError(e: ErrorObject): SpecProblem | null {
+  const at = e.instancePath;
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case "required":
+      return { pointer: `${at}/${escapeToken(p.missingProperty)}`, message: "is required", severity: "error" };
+    case "additionalProperties": {
+      const field = String(p.additionalProperty);
+      const hint = closest(field, knownFields(at));
+      return { pointer: `${at}/${escapeToken(field)}`, message: `unknown field "${field}"`, ...(hint ? { hint } : {}), severity: "error" };
+    }
+    case "propertyNames":
+      return null; // reported by the inner "pattern" error, which names the property
+    case "pattern":
+      if (e.propertyName !== undefined) {
+        return {
+          pointer: `${at}/${escapeToken(e.propertyName)}`,
+          message: `flag name "${e.propertyName}" must be lower-case letters, digits and "-", without the leading "--"`,
+          severity: "error",
+        };
+      }
+      return { pointer: at, message: `must match ${p.pattern}`, severity: "error" };
+    case "format":
+      return {
+        pointer: at,
+        message: p.format === "ip" ? "is not a valid IPv4 or IPv6 address" : p.format === "cidr" ? "is not a valid CIDR (address/prefix)" : `must be a valid ${p.format}`,
+        severity: "error",
+      };
+    case "enum":
+      return { pointer: at, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`, severity: "error" };
+    case "type":
+      return { pointer: at, message: `must be ${String(p.type).replace(",", " or ")}`, severity: "error" };
+    default:
+      return { pointer: at, message: e.message ?? `fails ${e.keyword}`, severity: "error" };
+  }
+}
+
+/** validateSchema: applies defaults to `data` in place and returns every schema problem (none: valid). */
+export function validateSchema(data: unknown): SpecProblem[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  const seen = new Set<string>();
+  const out: SpecProblem[] = [];
+  for (const e of validate.errors ?? []) {
+    const p = mapError(e);
+    if (!p) continue;
+    const key = `${p.pointer}\0${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}

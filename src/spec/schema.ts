@@ -1,0 +1,187 @@
+// The cluster spec's JSON Schema (draft 2020-12): the single source of the spec's shape.
+// schemas/cluster.schema.json is written from this object (`npm run schema`) and a test
+// keeps the two equal; the TypeScript type `Spec` is derived from it, never kept by hand.
+import type { FromSchema } from "json-schema-to-ts";
+
+const name = {
+  type: "object",
+  description: "One X.509 distinguished-name entry, as cfssl writes it in `names`.",
+  additionalProperties: false,
+  properties: {
+    C: { type: "string", minLength: 1, maxLength: 2, description: "Country (two-letter code)." },
+    ST: { type: "string", minLength: 1, maxLength: 128, description: "State or province." },
+    L: { type: "string", minLength: 1, maxLength: 128, description: "Locality (city)." },
+    O: { type: "string", minLength: 1, maxLength: 128, description: "Organisation." },
+    OU: { type: "string", minLength: 1, maxLength: 128, description: "Organisational unit." },
+  },
+} as const;
+
+const duration = {
+  type: "string",
+  description: "A Go duration in hours as cfssl writes it, e.g. `8760h` (one year).",
+} as const;
+
+const absPath = {
+  type: "string",
+  description: "An absolute, normalised path on the node (letters, digits, `._-/` only).",
+} as const;
+
+/** clusterSchema: the whole spec; defaults are the guide's values. */
+export const clusterSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  title: "kubebundle cluster spec",
+  description:
+    "One cluster's control plane: kubebundle generates, for every node, the PKI, kubeconfig, systemd unit and install.sh of a highly available kube-controller-manager.",
+  type: "object",
+  additionalProperties: false,
+  required: ["nodes", "serviceCIDR"],
+  properties: {
+    $schema: { type: "string", description: "Path or URL of this schema, for editors." },
+    clusterName: {
+      type: "string",
+      default: "kubernetes",
+      description: "Cluster name: the kubeconfig cluster entry and `--cluster-name`. DNS-1123 subdomain.",
+    },
+    kubernetesVersion: {
+      type: "string",
+      default: "1.36.0",
+      description: "Target Kubernetes release (`1.36.0`, `v1.36.0` or `1.36`), 1.16 through 1.37: decides which kube-controller-manager flags the unit carries.",
+    },
+    serviceCIDR: {
+      type: "string",
+      format: "cidr",
+      description: "Service cluster IP range (`--service-cluster-ip-range`); must match kube-apiserver's. Required.",
+    },
+    apiServer: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "How kube-controller-manager reaches kube-apiserver.",
+      properties: {
+        port: {
+          type: "integer",
+          minimum: 1,
+          maximum: 65535,
+          default: 6443,
+          description: "kube-apiserver's secure port on every node.",
+        },
+        endpoint: {
+          type: ["string", "null"],
+          default: null,
+          description:
+            "An https URL (e.g. `https://10.0.0.100:8443`) every kubeconfig uses; null: each node's kubeconfig points at `https://<node ip>:<port>`.",
+        },
+      },
+    },
+    paths: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "Where files go on the nodes.",
+      properties: {
+        binDir: { ...absPath, default: "/opt/k8s/bin", description: "Folder holding the kube-controller-manager binary." },
+        certDir: { ...absPath, default: "/etc/kubernetes/cert", description: "Folder of certificates and keys." },
+        configDir: { ...absPath, default: "/etc/kubernetes", description: "Folder of kubeconfigs." },
+        dataDir: { ...absPath, default: "/data/k8s/k8s", description: "Parent of the service's working directory." },
+      },
+    },
+    pki: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "The cluster CA and certificate parameters, in cfssl's vocabulary.",
+      properties: {
+        ca: {
+          type: "object",
+          additionalProperties: false,
+          required: ["certFile", "keyFile"],
+          description: "An existing CA to import (paths relative to the spec file). Absent: reuse out/pki/ca*.pem or create a CA from caCSR.",
+          properties: {
+            certFile: { type: "string", minLength: 1, description: "PEM certificate of the CA." },
+            keyFile: { type: "string", minLength: 1, description: "PEM private key of the CA (PKCS#1, SEC1 or PKCS#8; not encrypted)." },
+          },
+        },
+        caCSR: {
+          type: "object",
+          default: {},
+          additionalProperties: false,
+          description: "Subject of a CA that kubebundle creates.",
+          properties: {
+            CN: { type: "string", minLength: 1, maxLength: 64, default: "kubernetes-ca", description: "Common name of the CA." },
+            names: {
+              type: "array",
+              items: name,
+              default: [{ C: "CN", ST: "BeiJing", L: "BeiJing", O: "k8s", OU: "opsnull" }],
+              description: "Distinguished-name entries of the CA.",
+            },
+          },
+        },
+        key: {
+          type: "object",
+          default: {},
+          additionalProperties: false,
+          description: "Key algorithm and size of every key kubebundle creates: rsa 2048/3072/4096 or ecdsa 256/384.",
+          properties: {
+            algo: { type: "string", enum: ["rsa", "ecdsa"], default: "rsa", description: "`rsa` or `ecdsa`." },
+            size: {
+              type: "integer",
+              enum: [256, 384, 2048, 3072, 4096],
+              description: "rsa: 2048 (default), 3072, 4096; ecdsa: 256 (default), 384.",
+            },
+          },
+        },
+        caExpiry: { ...duration, default: "876000h", description: "Validity of a created CA, e.g. `876000h`; not shorter than expiry." },
+        expiry: { ...duration, default: "876000h", description: "Validity of component certificates, e.g. `8760h`." },
+        names: {
+          type: "array",
+          items: name,
+          default: [{ C: "CN", ST: "BeiJing", L: "BeiJing", OU: "opsnull" }],
+          description: "C, ST, L, OU of component certificates (CN and O come from the certificate's role).",
+        },
+      },
+    },
+    nodes: {
+      type: "array",
+      minItems: 1,
+      description: "Control-plane nodes, each running kube-controller-manager beside kube-apiserver. Required.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "ip"],
+        properties: {
+          name: { type: "string", description: "Node name: a DNS-1123 label (lower case, digits, `-`); names its folder and bundle." },
+          ip: { type: "string", format: "ip", description: "Node IPv4 or IPv6 address: `--bind-address` and its kubeconfig's apiserver." },
+        },
+      },
+    },
+    controllerManager: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "kube-controller-manager settings.",
+      properties: {
+        securePort: {
+          type: "integer",
+          minimum: 1,
+          maximum: 65535,
+          default: 10252,
+          description: "HTTPS port for /healthz and /metrics (`--secure-port`); the guide uses 10252, upstream's default is 10257.",
+        },
+        extraArgs: {
+          type: "object",
+          default: {},
+          description: "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag.",
+          propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$" },
+          additionalProperties: { type: ["string", "null"] },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Spec: a spec after schema validation with every default applied. */
+export type Spec = FromSchema<typeof clusterSchema>;
+/** SpecNode: one entry of `nodes`. */
+export type SpecNode = Spec["nodes"][number];
+/** DistinguishedName: one entry of `names`. */
+export type DistinguishedName = NonNullable<Spec["pki"]["names"]>[number];

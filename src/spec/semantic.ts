@@ -1,0 +1,196 @@
+// Rules the schema cannot express. Each rule reads the (possibly still invalid) data
+// defensively and adds problems; none throws on a wrong type (the schema reports those).
+import path from "node:path";
+import { parseCidr, parseIp } from "./ip.js";
+import { durationHint, parseDuration } from "./duration.js";
+import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
+import { extraArgsProblems } from "../render/kcm-flags.js";
+import type { SpecProblem } from "./schema-validator.js";
+
+type Obj = Record<string, unknown>;
+type Rule = (spec: Obj, out: SpecProblem[]) => void;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): v is string => typeof v === "string";
+const err = (pointer: string, message: string, hint?: string): SpecProblem =>
+  hint === undefined ? { pointer, message, severity: "error" } : { pointer, message, hint, severity: "error" };
+
+/** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** SAFE_PATH: characters allowed in a path that lands in a script or unit. */
+const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
+
+function labelHint(name: string): string | undefined {
+  const h = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+  return h && DNS1123_LABEL.test(h) ? h : undefined;
+}
+
+const clusterName: Rule = (s, out) => {
+  const v = s.clusterName;
+  if (str(v) && !(v.length <= 253 && DNS1123_SUBDOMAIN.test(v))) {
+    out.push(err("/clusterName", "must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')", labelHint(v)));
+  }
+};
+
+const version: Rule = (s, out) => {
+  const v = s.kubernetesVersion;
+  if (!str(v)) return;
+  const range = `${minorOf(SUPPORTED.min)} through ${minorOf(SUPPORTED.max)}`;
+  const parsed = parseVersion(v);
+  if (!parsed) out.push(err("/kubernetesVersion", `"${v}" is not a release version like 1.36.0 (supported: ${range})`));
+  else if (!isSupported(parsed)) out.push(err("/kubernetesVersion", `release ${minorOf(parsed)} is not supported: kubebundle supports ${range}`));
+};
+
+const nodes: Rule = (s, out) => {
+  if (!Array.isArray(s.nodes)) return;
+  const names = new Map<string, number>();
+  const ips = new Map<string, number>();
+  s.nodes.forEach((n, i) => {
+    if (!isObj(n)) return;
+    if (str(n.name)) {
+      if (!DNS1123_LABEL.test(n.name)) {
+        out.push(err(`/nodes/${i}/name`, `"${n.name}" is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`, labelHint(n.name)));
+      } else if (names.has(n.name)) {
+        out.push(err(`/nodes/${i}/name`, `duplicate node name "${n.name}" (also /nodes/${names.get(n.name)}/name)`));
+      } else names.set(n.name, i);
+    }
+    const ip = str(n.ip) ? parseIp(n.ip) : null;
+    if (!ip) return;
+    if (["unspecified", "loopback", "multicast", "broadcast", "linkLocal"].includes(ip.range)) {
+      out.push(err(`/nodes/${i}/ip`, `${n.ip} is a ${ip.range} address; give the node's own routable IP`));
+    } else if (ips.has(ip.text)) {
+      out.push(err(`/nodes/${i}/ip`, `duplicate node IP ${n.ip} (also /nodes/${ips.get(ip.text)}/ip)`));
+    } else ips.set(ip.text, i);
+  });
+  if (s.nodes.length === 1) {
+    out.push({ pointer: "/nodes", message: "only one node: kube-controller-manager will run without high availability", severity: "warning" });
+  }
+};
+
+const serviceCIDR: Rule = (s, out) => {
+  if (!str(s.serviceCIDR)) return;
+  const cidr = parseCidr(s.serviceCIDR);
+  if (!cidr) return; // the schema's "cidr" format reports it
+  if (cidr.network !== `${parseIp(s.serviceCIDR.split("/")[0]!)?.text}/${cidr.prefix}`) {
+    out.push(err("/serviceCIDR", "has host bits set", cidr.network));
+  }
+  if (!Array.isArray(s.nodes)) return;
+  s.nodes.forEach((n, i) => {
+    if (isObj(n) && str(n.ip) && cidr.contains(n.ip)) {
+      out.push(err(`/nodes/${i}/ip`, `${n.ip} lies inside serviceCIDR ${s.serviceCIDR}; node and service addresses must not overlap`));
+    }
+  });
+};
+
+const endpoint: Rule = (s, out) => {
+  const api = s.apiServer;
+  if (!isObj(api) || !str(api.endpoint)) return;
+  const at = "/apiServer/endpoint";
+  let url: URL;
+  try {
+    url = new URL(api.endpoint);
+  } catch {
+    const guess = /^[\w.:[\]-]+$/.test(api.endpoint) ? `https://${api.endpoint}` : undefined;
+    out.push(err(at, `"${api.endpoint}" is not a URL`, guess));
+    return;
+  }
+  const fixed = `https://${url.host || "10.0.0.100:8443"}`;
+  if (url.protocol !== "https:") out.push(err(at, `must be an https URL, not ${url.protocol.replace(":", "")}`, fixed));
+  else if (!url.hostname) out.push(err(at, "must name a host", "https://10.0.0.100:8443"));
+  else if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+    out.push(err(at, "must be scheme, host and port only (no path, query or credentials)", fixed));
+  } else if (/[\s"'`$\\]/.test(api.endpoint)) out.push(err(at, "must not contain spaces, quotes, '$' or '\\'", fixed));
+};
+
+const keySpec: Rule = (s, out) => {
+  const key = isObj(s.pki) && isObj(s.pki.key) ? s.pki.key : undefined;
+  if (!key || !str(key.algo) || typeof key.size !== "number") return;
+  const sizes: Record<string, number[]> = { rsa: [2048, 3072, 4096], ecdsa: [256, 384] };
+  const ok = sizes[key.algo];
+  if (ok && !ok.includes(key.size)) {
+    out.push(err("/pki/key/size", `${key.algo} keys must be ${ok.join(", ")} bits, not ${key.size}`, String(ok[0])));
+  }
+};
+
+const expiries: Rule = (s, out) => {
+  const pki = isObj(s.pki) ? s.pki : undefined;
+  if (!pki) return;
+  const parsed: Record<string, number> = {};
+  for (const field of ["caExpiry", "expiry"] as const) {
+    const v = pki[field];
+    if (!str(v)) continue;
+    const d = parseDuration(v);
+    if (d) parsed[field] = d.ms;
+    else out.push(err(`/pki/${field}`, `"${v}" is not a Go duration in hours like 8760h`, durationHint(v)));
+  }
+  if (parsed.caExpiry !== undefined && parsed.expiry !== undefined && parsed.caExpiry < parsed.expiry) {
+    out.push(err("/pki/caExpiry", `CA validity (${pki.caExpiry}) is shorter than certificate validity (${pki.expiry})`, String(pki.expiry)));
+  }
+};
+
+const paths: Rule = (s, out) => {
+  if (!isObj(s.paths)) return;
+  for (const [field, v] of Object.entries(s.paths)) {
+    if (!str(v)) continue;
+    const at = `/paths/${field}`;
+    const norm = path.posix.normalize(v).replace(/(.)\/+$/, "$1");
+    if (!SAFE_PATH.test(v)) out.push(err(at, `"${v}" may hold only letters, digits and "._-/" (no spaces or shell characters)`));
+    else if (!v.startsWith("/")) out.push(err(at, `"${v}" must be absolute`, `/${norm}`));
+    else if (v.split("/").includes("..")) out.push(err(at, `"${v}" must not contain ".."`));
+    else if (norm !== v) out.push(err(at, `"${v}" is not normalised`, norm));
+    else if (v === "/") out.push(err(at, `must not be the root folder`));
+  }
+};
+
+const extraArgs: Rule = (s, out) => {
+  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
+  if (!cm || !isObj(cm.extraArgs)) return;
+  const args: Record<string, string | null> = {};
+  for (const [name, v] of Object.entries(cm.extraArgs)) {
+    if (str(v) && /[\u0000-\u001f\u007f]/.test(v)) {
+      out.push(err(`/controllerManager/extraArgs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`, "value must not contain newlines, NULs or other control characters"));
+    } else if (str(v) || v === null) args[name] = v;
+  }
+  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
+  if (v && isSupported(v)) out.push(...extraArgsProblems(v, args));
+};
+
+const ports: Rule = (s, out) => {
+  const api = isObj(s.apiServer) ? s.apiServer.port : undefined;
+  const kcm = isObj(s.controllerManager) ? s.controllerManager.securePort : undefined;
+  if (typeof api === "number" && api === kcm) {
+    out.push(err("/controllerManager/securePort", `must differ from apiServer.port (${api}): both listen on every node`, "10257"));
+  }
+};
+
+const names: Rule = (s, out) => {
+  const pki = isObj(s.pki) ? s.pki : undefined;
+  if (!pki) return;
+  const lists: [string, unknown][] = [["/pki/names", pki.names], ["/pki/caCSR/names", isObj(pki.caCSR) ? pki.caCSR.names : undefined]];
+  for (const [at, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((n, i) => {
+      if (!isObj(n)) return;
+      for (const [k, v] of Object.entries(n)) {
+        if (!str(v)) continue;
+        if (/[\u0000-\u001f\u007f]/.test(v)) out.push(err(`${at}/${i}/${k}`, "must not contain control characters"));
+        else if (k === "C" && !/^[A-Z]{2}$/.test(v)) out.push(err(`${at}/${i}/C`, `"${v}" is not a two-letter country code`, v.toUpperCase().slice(0, 2).padEnd(2, "X")));
+      }
+    });
+  }
+  if (isObj(pki.caCSR) && str(pki.caCSR.CN) && /[\u0000-\u001f\u007f]/.test(pki.caCSR.CN)) {
+    out.push(err("/pki/caCSR/CN", "must not contain control characters"));
+  }
+};
+
+/** RULES: every semantic rule, in the order problems are reported. */
+const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, keySpec, expiries, names, nodes, ports, extraArgs];
+
+/** semanticProblems: every rule's problems for a spec that may still be schema-invalid. */
+export function semanticProblems(spec: unknown): SpecProblem[] {
+  if (!isObj(spec)) return [];
+  const out: SpecProblem[] = [];
+  for (const rule of RULES) rule(spec, out);
+  return out;
+}

@@ -1,0 +1,34 @@
+// Test helpers: real system tools when present, a loud skip line when absent.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const cache = new Map<string, boolean>();
+
+/** hasTool: true when `name` is on PATH. */
+export function hasTool(name: string): boolean {
+  if (!cache.has(name)) cache.set(name, spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0);
+  return cache.get(name)!;
+}
+
+/** needTool: true when present; otherwise prints "skipped: NAME not installed" loudly and returns false. */
+export function needTool(name: string, what: string): boolean {
+  if (hasTool(name)) return true;
+  console.log(`\n  !!! skipped: ${name} not installed (${what}); .ci/run installs it\n`);
+  return false;
+}
+
+/** run: a command's stdout; throws with stderr on a non-zero exit. */
+export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): string {
+  return execFileSync(cmd, args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], ...opts });
+}
+
+/** tmp: a fresh temporary folder, removed by the returned cleanup. */
+export function tmp(prefix = "kubebundle-test-"): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** ROOT: the project's root folder. */
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
