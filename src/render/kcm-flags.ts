@@ -1,8 +1,199 @@
-// PLACEHOLDER until the flag table lands: signature only.
-import type { KubeVersion } from "../plan/contract.js";
+// The kube-controller-manager flag table: every flag of the guide's unit and every flag that must be
+// refused, with the releases it exists in (shared/reference/kcm-flags-by-version.md, one row each).
+import { compareMinor, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
+import { LAYOUT } from "../plan/layout.js";
+import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import type { SpecProblem } from "../spec/schema-validator.js";
 
-/** extraArgsProblems: one problem per extraArgs flag that the target release does not have. */
-export function extraArgsProblems(_version: KubeVersion, _extraArgs: Record<string, string | null>): SpecProblem[] {
+/** FlagContext: what a row's value is computed from. */
+export interface FlagContext {
+  cluster: Cluster;
+  node: ClusterNode;
+}
+
+/** FlagRow: one flag (name without `--`); releases are minor versions such as "1.24". */
+export interface FlagRow {
+  flag: string;
+  /** Default value; absent for rows that exist only to refuse the flag in extraArgs. */
+  value?: (ctx: FlagContext) => string;
+  /** First release whose binary has the flag (default: every supported release). */
+  since?: string;
+  /** Last release in which the flag is emitted by default (default: every release it exists in). */
+  until?: string;
+  /** First release whose binary rejects the flag as unknown. */
+  removedIn?: string;
+  /** The flag (a row of this table) that takes over from this one. */
+  replacedBy?: string;
+  /** What to do instead when there is no replacement flag; also the row's documentation. */
+  note?: string;
+  /** Flags that must never be set together with this one, and why. */
+  neverWith?: { flags: readonly string[]; why: string };
+}
+
+/** file: the target path of a LAYOUT row, so paths come from one place. */
+function file(id: string): (ctx: FlagContext) => string {
+  const row = LAYOUT.find((r) => r.id === id);
+  if (!row) throw new Error(`no layout row "${id}"`);
+  return ({ cluster }) => row.target(cluster);
+}
+
+const fixed = (v: string) => () => v;
+const KLOG_NOTE = "klog's file and header flags are gone; logs go to stderr, which systemd's journal captures";
+const SIGNERS = ["kubelet-serving", "kubelet-client", "kube-apiserver-client-kubelet", "kube-apiserver-client", "legacy-unknown"];
+const perSigner = (part: "cert" | "key") => ({
+  flags: SIGNERS.map((s) => `cluster-signing-${s}-${part}-file`),
+  why: "kube-controller-manager refuses the cluster-wide signing files together with per-signer ones",
+});
+
+/** KCM_FLAGS: the table, in the guide's order; flags are unique. */
+export const KCM_FLAGS: readonly FlagRow[] = [
+  { flag: "profiling", value: fixed("true") },
+  { flag: "cluster-name", value: ({ cluster }) => cluster.spec.clusterName },
+  { flag: "controllers", value: fixed("*,bootstrapsigner,tokencleaner") },
+  { flag: "kube-api-qps", value: fixed("1000") },
+  { flag: "kube-api-burst", value: fixed("2000") },
+  { flag: "leader-elect", value: fixed("true") },
+  { flag: "use-service-account-credentials", value: fixed("true") },
+  {
+    flag: "concurrent-service-syncs", value: fixed("2"), until: "1.30", removedIn: "1.37",
+    note: "it has done nothing since 1.31: the cloud LoadBalancer service controller lives in cloud-controller-manager",
+  },
+  { flag: "bind-address", value: ({ node }) => node.ip },
+  { flag: "secure-port", value: ({ cluster }) => String(cluster.spec.controllerManager.securePort) },
+  { flag: "tls-cert-file", value: file("kcm-cert") },
+  { flag: "tls-private-key-file", value: file("kcm-key") },
+  {
+    flag: "port", value: fixed("0"), until: "1.21", removedIn: "1.24",
+    note: "only HTTPS via --secure-port remains",
+  },
+  { flag: "address", removedIn: "1.24", replacedBy: "bind-address", note: "listen IP of the removed plain-HTTP port" },
+  { flag: "authentication-kubeconfig", value: file("kcm-kubeconfig") },
+  { flag: "client-ca-file", value: file("ca-cert") },
+  { flag: "requestheader-allowed-names", value: fixed("aggregator") },
+  { flag: "requestheader-client-ca-file", value: file("ca-cert") },
+  { flag: "requestheader-extra-headers-prefix", value: fixed("X-Remote-Extra-") },
+  { flag: "requestheader-group-headers", value: fixed("X-Remote-Group") },
+  { flag: "requestheader-username-headers", value: fixed("X-Remote-User") },
+  { flag: "authorization-kubeconfig", value: file("kcm-kubeconfig") },
+  { flag: "cluster-signing-cert-file", value: file("ca-cert"), neverWith: perSigner("cert") },
+  { flag: "cluster-signing-key-file", value: file("ca-key"), neverWith: perSigner("key") },
+  {
+    flag: "experimental-cluster-signing-duration", value: ({ cluster }) => cluster.expiry.text, until: "1.18", removedIn: "1.25",
+    replacedBy: "cluster-signing-duration",
+    neverWith: { flags: ["cluster-signing-duration"], why: "both set the lifetime of certificates signed from CSRs; set only --cluster-signing-duration" },
+  },
+  { flag: "cluster-signing-duration", value: ({ cluster }) => cluster.expiry.text, since: "1.19" },
+  { flag: "horizontal-pod-autoscaler-sync-period", value: fixed("10s") },
+  { flag: "horizontal-pod-autoscaler-use-rest-clients", removedIn: "1.22", note: "the autoscaler always uses the metrics APIs" },
+  { flag: "concurrent-deployment-syncs", value: fixed("10") },
+  { flag: "concurrent-gc-syncs", value: fixed("30") },
+  { flag: "node-cidr-mask-size", value: fixed("24"), note: "no effect unless --allocate-node-cidrs=true and --cluster-cidr are set" },
+  { flag: "service-cluster-ip-range", value: ({ cluster }) => cluster.spec.serviceCIDR },
+  {
+    flag: "pod-eviction-timeout", value: fixed("6m"), until: "1.25", removedIn: "1.27",
+    note: "use kube-apiserver's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds, or per-pod tolerations",
+  },
+  { flag: "terminated-pod-gc-threshold", value: fixed("10000") },
+  { flag: "root-ca-file", value: file("ca-cert") },
+  { flag: "service-account-private-key-file", value: file("ca-key") },
+  { flag: "kubeconfig", value: file("kcm-kubeconfig") },
+  { flag: "logtostderr", value: fixed("true"), until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
+  ...["alsologtostderr", "log-dir", "log-file", "log-file-max-size", "skip-headers", "skip-log-headers", "stderrthreshold", "add-dir-header", "one-output", "log-backtrace-at"]
+    .map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
+  { flag: "v", value: fixed("2") },
+];
+
+// --- named questions about a row and a release ---
+
+const release = (minor: string): KubeVersion => {
+  const v = parseVersion(minor);
+  if (!v) throw new Error(`bad release "${minor}" in KCM_FLAGS`);
+  return v;
+};
+
+/** isRemovedIn: true when the target release's binary rejects the flag. */
+export function isRemovedIn(row: FlagRow, v: KubeVersion): boolean {
+  return row.removedIn !== undefined && compareMinor(v, release(row.removedIn)) >= 0;
+}
+
+/** isNotYetIn: true when the flag is newer than the target release. */
+export function isNotYetIn(row: FlagRow, v: KubeVersion): boolean {
+  return row.since !== undefined && compareMinor(v, release(row.since)) < 0;
+}
+
+/** isPastDefault: true when the flag still exists but is no longer emitted by default. */
+export function isPastDefault(row: FlagRow, v: KubeVersion): boolean {
+  return row.until !== undefined && compareMinor(v, release(row.until)) > 0 && !isRemovedIn(row, v);
+}
+
+/** isEmittedIn: true when the row has a default value and the target release gets it by default. */
+export function isEmittedIn(row: FlagRow, v: KubeVersion): boolean {
+  const late = row.until !== undefined && compareMinor(v, release(row.until)) > 0;
+  return row.value !== undefined && !isNotYetIn(row, v) && !isRemovedIn(row, v) && !late;
+}
+
+/** flagRow: the table row of a flag name (without `--`), if any. */
+export function flagRow(flag: string): FlagRow | undefined {
+  return KCM_FLAGS.find((r) => r.flag === flag);
+}
+
+// --- extraArgs validation ---
+
+const pointer = (flag: string) => `/controllerManager/extraArgs/${flag.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+const problem = (flag: string, severity: SpecProblem["severity"], message: string, hint?: string): SpecProblem =>
+  hint === undefined ? { pointer: pointer(flag), message, severity } : { pointer: pointer(flag), message, hint, severity };
+const instead = (row: FlagRow) => (row.replacedBy !== undefined ? `use --${row.replacedBy} instead` : row.note ?? "no replacement");
+
+/** releaseProblems: a flag set in extraArgs that the target release lacks (error) or no longer sets (warning). */
+function releaseProblems(v: KubeVersion, flag: string): SpecProblem[] {
+  const row = flagRow(flag);
+  const target = `target ${minorOf(v)}`;
+  if (!row) return [];
+  if (isRemovedIn(row, v)) {
+    return [problem(flag, "error", `--${flag} was removed in Kubernetes ${row.removedIn} (${target}): ${instead(row)}`, row.replacedBy)];
+  }
+  if (isNotYetIn(row, v)) {
+    const before = KCM_FLAGS.find((r) => r.replacedBy === flag);
+    const use = before ? `: use --${before.flag}` : "";
+    return [problem(flag, "error", `--${flag} does not exist before Kubernetes ${row.since} (${target})${use}`, before?.flag)];
+  }
+  if (isPastDefault(row, v)) {
+    return [problem(flag, "warning", `--${flag} is inert or deprecated after Kubernetes ${row.until} (${target}) and removed in ${row.removedIn}: ${instead(row)}`)];
+  }
   return [];
+}
+
+/** finalFlagNames: the flag names a release's defaults plus extraArgs produce (no values needed). */
+export function finalFlagNames(v: KubeVersion, extraArgs: Record<string, string | null>): Set<string> {
+  const names = new Set(KCM_FLAGS.filter((r) => isEmittedIn(r, v)).map((r) => r.flag));
+  for (const [flag, value] of Object.entries(extraArgs)) {
+    if (value === null) names.delete(flag);
+    else names.add(flag);
+  }
+  return names;
+}
+
+/** conflictProblems: pairs of flags that must not both be set, reported at the extraArgs entry that causes them. */
+function conflictProblems(v: KubeVersion, extraArgs: Record<string, string | null>, reported: Set<string>): SpecProblem[] {
+  const names = finalFlagNames(v, extraArgs);
+  const out: SpecProblem[] = [];
+  for (const row of KCM_FLAGS) {
+    if (!row.neverWith || !names.has(row.flag) || reported.has(row.flag)) continue;
+    for (const other of row.neverWith.flags) {
+      if (!names.has(other) || reported.has(other)) continue;
+      const at = typeof extraArgs[row.flag] === "string" ? row.flag : other;
+      out.push(problem(at, "error", `--${row.flag} and --${other} must not both be set (target ${minorOf(v)}): ${row.neverWith.why}`));
+    }
+  }
+  return out;
+}
+
+/** extraArgsProblems: errors for extraArgs flags the target release lacks or that clash, warnings for inert ones; null entries are never wrong. */
+export function extraArgsProblems(version: KubeVersion, extraArgs: Record<string, string | null>): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  for (const [flag, value] of Object.entries(extraArgs)) {
+    if (value !== null) out.push(...releaseProblems(version, flag));
+  }
+  const reported = new Set(out.filter((p) => p.severity === "error").map((p) => p.pointer.split("/").pop()!));
+  return [...out, ...conflictProblems(version, extraArgs, reported)];
 }

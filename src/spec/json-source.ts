@@ -4,6 +4,8 @@ import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type Par
 /** JsonSource: the parsed value plus a way to find where a pointer sits in the text. */
 export interface JsonSource {
   value: unknown;
+  /** JSON pointers of keys given twice in one object (JSON.parse keeps the last silently). */
+  duplicateKeys: string[];
   /** locate: line and column (1-based) of the value at `pointer`, or of its nearest parent. */
   locate(pointer: string): { line: number; col: number } | undefined;
 }
@@ -36,18 +38,64 @@ function decodePointer(pointer: string): (string | number)[] {
     .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
 }
 
+/** WORDS: jsonc-parser's error codes in plain words. */
+const WORDS: Record<string, string> = {
+  InvalidSymbol: "unexpected character",
+  InvalidNumberFormat: "malformed number",
+  PropertyNameExpected: "expected a quoted property name (trailing comma?)",
+  ValueExpected: "expected a value (trailing comma or empty document?)",
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: "unexpected text after the document",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfComment: "comments are not allowed in JSON",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "malformed number",
+  InvalidUnicode: "invalid unicode escape",
+  InvalidEscapeCharacter: "invalid escape character",
+  InvalidCharacter: "invalid character in string",
+};
+
+function pointerOf(node: Node): string {
+  const toks: string[] = [];
+  for (let n: Node | undefined = node; n?.parent; n = n.parent) {
+    if (n.parent.type === "property") continue;
+    if (n.type === "property") toks.unshift(String(n.children?.[0]?.value).replace(/~/g, "~0").replace(/\//g, "~1"));
+    else if (n.parent.type === "array") toks.unshift(String(n.parent.children?.indexOf(n)));
+  }
+  return toks.map((t) => `/${t}`).join("");
+}
+
+function duplicateKeys(node: Node, out: string[]): string[] {
+  if (node.type === "object") {
+    const seen = new Set<unknown>();
+    for (const prop of node.children ?? []) {
+      const key = prop.children?.[0]?.value;
+      if (seen.has(key)) out.push(pointerOf(prop));
+      seen.add(key);
+    }
+  }
+  for (const child of node.children ?? []) duplicateKeys(child, out);
+  return out;
+}
+
 /** parseJsonSource: strict JSON (no comments, no trailing commas) or the syntax problems found. */
 export function parseJsonSource(text: string): JsonSource | SyntaxProblem[] {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || tree === undefined) {
     if (errors.length === 0) return [{ message: "empty document", line: 1, col: 1 }];
-    return errors.map((e) => ({ message: `JSON syntax error: ${printParseErrorCode(e.error)}`, ...lineCol(text, e.offset) }));
+    const first = errors[0]!; // later errors follow from the first
+    const code = printParseErrorCode(first.error);
+    return [{ message: `JSON syntax error: ${WORDS[code] ?? code}`, ...lineCol(text, first.offset) }];
   }
   // JSON.parse is the reference reader; jsonc-parser only supplies positions.
   const value: unknown = JSON.parse(text);
   return {
     value,
+    duplicateKeys: duplicateKeys(tree, []),
     locate(pointer) {
       const path = decodePointer(pointer);
       for (let n = path.length; n >= 0; n--) {

@@ -95,9 +95,12 @@ export function checkSpec(text: string, file: string): { problems: Problem[]; da
     return { problems: src.map((s) => ({ file, pointer: "", message: s.message, line: s.line, col: s.col, severity: "error" as const })) };
   }
   const data = src.value;
-  const found = [...validateSchema(data), ...semanticProblems(data)];
+  const dups: SpecProblem[] = src.duplicateKeys.map((pointer) => ({ pointer, message: "key given twice in one object", severity: "error" }));
+  const found = [...dups, ...validateSchema(data), ...semanticProblems(data)];
   if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, path.dirname(path.resolve(file))));
-  const problems = found.map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }));
+  const problems = found
+    .map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }))
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
   return { problems, data };
 }
 

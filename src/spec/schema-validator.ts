@@ -68,6 +68,8 @@ function mapError(e: ErrorObject): SpecProblem | null {
       };
     case "enum":
       return { pointer: at, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`, severity: "error" };
+    case "minItems":
+      return { pointer: at, message: `must list at least ${p.limit} item${p.limit === 1 ? "" : "s"}`, severity: "error" };
     case "type":
       return { pointer: at, message: `must be ${String(p.type).replace(",", " or ")}`, severity: "error" };
     default:

@@ -146,6 +146,7 @@ export const clusterSchema = {
       description: "Control-plane nodes, each running kube-controller-manager beside kube-apiserver. Required.",
       items: {
         type: "object",
+        description: "One control-plane node.",
         additionalProperties: false,
         required: ["name", "ip"],
         properties: {

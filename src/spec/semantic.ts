@@ -10,6 +10,8 @@ import type { SpecProblem } from "./schema-validator.js";
 type Obj = Record<string, unknown>;
 type Rule = (spec: Obj, out: SpecProblem[]) => void;
 
+/** q: a user's value quoted for a one-line message (JSON escapes, long values cut). */
+const q = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): v is string => typeof v === "string";
 const err = (pointer: string, message: string, hint?: string): SpecProblem =>
@@ -38,7 +40,7 @@ const version: Rule = (s, out) => {
   if (!str(v)) return;
   const range = `${minorOf(SUPPORTED.min)} through ${minorOf(SUPPORTED.max)}`;
   const parsed = parseVersion(v);
-  if (!parsed) out.push(err("/kubernetesVersion", `"${v}" is not a release version like 1.36.0 (supported: ${range})`));
+  if (!parsed) out.push(err("/kubernetesVersion", `${q(v)} is not a release version like 1.36.0 (supported: ${range})`));
   else if (!isSupported(parsed)) out.push(err("/kubernetesVersion", `release ${minorOf(parsed)} is not supported: kubebundle supports ${range}`));
 };
 
@@ -50,9 +52,9 @@ const nodes: Rule = (s, out) => {
     if (!isObj(n)) return;
     if (str(n.name)) {
       if (!DNS1123_LABEL.test(n.name)) {
-        out.push(err(`/nodes/${i}/name`, `"${n.name}" is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`, labelHint(n.name)));
+        out.push(err(`/nodes/${i}/name`, `${q(n.name)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`, labelHint(n.name)));
       } else if (names.has(n.name)) {
-        out.push(err(`/nodes/${i}/name`, `duplicate node name "${n.name}" (also /nodes/${names.get(n.name)}/name)`));
+        out.push(err(`/nodes/${i}/name`, `duplicate node name ${q(n.name)} (also /nodes/${names.get(n.name)}/name)`));
       } else names.set(n.name, i);
     }
     const ip = str(n.ip) ? parseIp(n.ip) : null;
@@ -92,7 +94,7 @@ const endpoint: Rule = (s, out) => {
     url = new URL(api.endpoint);
   } catch {
     const guess = /^[\w.:[\]-]+$/.test(api.endpoint) ? `https://${api.endpoint}` : undefined;
-    out.push(err(at, `"${api.endpoint}" is not a URL`, guess));
+    out.push(err(at, `${q(api.endpoint)} is not a URL`, guess));
     return;
   }
   const fixed = `https://${url.host || "10.0.0.100:8443"}`;
@@ -108,7 +110,7 @@ const keySpec: Rule = (s, out) => {
   if (!key || !str(key.algo) || typeof key.size !== "number") return;
   const sizes: Record<string, number[]> = { rsa: [2048, 3072, 4096], ecdsa: [256, 384] };
   const ok = sizes[key.algo];
-  if (ok && !ok.includes(key.size)) {
+  if (ok && [256, 384, 2048, 3072, 4096].includes(key.size) && !ok.includes(key.size)) {
     out.push(err("/pki/key/size", `${key.algo} keys must be ${ok.join(", ")} bits, not ${key.size}`, String(ok[0])));
   }
 };
@@ -122,7 +124,7 @@ const expiries: Rule = (s, out) => {
     if (!str(v)) continue;
     const d = parseDuration(v);
     if (d) parsed[field] = d.ms;
-    else out.push(err(`/pki/${field}`, `"${v}" is not a Go duration in hours like 8760h`, durationHint(v)));
+    else out.push(err(`/pki/${field}`, `${q(v)} is not a Go duration in hours like 8760h`, durationHint(v)));
   }
   if (parsed.caExpiry !== undefined && parsed.expiry !== undefined && parsed.caExpiry < parsed.expiry) {
     out.push(err("/pki/caExpiry", `CA validity (${pki.caExpiry}) is shorter than certificate validity (${pki.expiry})`, String(pki.expiry)));
@@ -135,10 +137,10 @@ const paths: Rule = (s, out) => {
     if (!str(v)) continue;
     const at = `/paths/${field}`;
     const norm = path.posix.normalize(v).replace(/(.)\/+$/, "$1");
-    if (!SAFE_PATH.test(v)) out.push(err(at, `"${v}" may hold only letters, digits and "._-/" (no spaces or shell characters)`));
-    else if (!v.startsWith("/")) out.push(err(at, `"${v}" must be absolute`, `/${norm}`));
-    else if (v.split("/").includes("..")) out.push(err(at, `"${v}" must not contain ".."`));
-    else if (norm !== v) out.push(err(at, `"${v}" is not normalised`, norm));
+    if (!SAFE_PATH.test(v)) out.push(err(at, `${q(v)} may hold only letters, digits and "._-/" (no spaces or shell characters)`));
+    else if (!v.startsWith("/")) out.push(err(at, `${q(v)} must be absolute`, `/${norm}`));
+    else if (v.split("/").includes("..")) out.push(err(at, `${q(v)} must not contain ".."`));
+    else if (norm !== v) out.push(err(at, `${q(v)} is not normalised`, norm));
     else if (v === "/") out.push(err(at, `must not be the root folder`));
   }
 };
@@ -175,7 +177,7 @@ const names: Rule = (s, out) => {
       for (const [k, v] of Object.entries(n)) {
         if (!str(v)) continue;
         if (/[\u0000-\u001f\u007f]/.test(v)) out.push(err(`${at}/${i}/${k}`, "must not contain control characters"));
-        else if (k === "C" && !/^[A-Z]{2}$/.test(v)) out.push(err(`${at}/${i}/C`, `"${v}" is not a two-letter country code`, v.toUpperCase().slice(0, 2).padEnd(2, "X")));
+        else if (k === "C" && !/^[A-Z]{2}$/.test(v)) out.push(err(`${at}/${i}/C`, `${q(v)} is not a two-letter country code`, v.toUpperCase().slice(0, 2).padEnd(2, "X")));
       }
     });
   }

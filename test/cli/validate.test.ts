@@ -1,0 +1,103 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import path from "node:path";
+import { writeFileSync } from "node:fs";
+import { cli } from "../helpers/cli.js";
+import { ROOT, tmp } from "../helpers/tools.js";
+
+const EXAMPLE = path.join(ROOT, "cluster.example.json");
+const FIX = path.join(ROOT, "test/fixtures/spec");
+const test = suite("kubebundle validate");
+
+test("should print a summary and exit 0 for the example", async () => {
+  const r = await cli("validate", EXAMPLE);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /valid/);
+  assert.match(r.out, /Kubernetes 1\.36\.0/);
+  assert.match(r.out, /idc-k8s-02\s+103\.172\.238\.94\s+-> bundles\/idc-k8s-02\.tar\.gz/);
+  assert.match(r.out, /\/etc\/kubernetes\/kube-controller-manager\.kubeconfig/);
+  assert.is(r.err, "");
+});
+
+test("should print every problem as FILE:LINE:COL: /pointer: message and exit 2", async () => {
+  const file = path.join(FIX, "invalid-many.json");
+  const r = await cli("validate", file);
+  assert.is(r.code, 2);
+  const lines = r.err.split("\n");
+  assert.is(lines.length, 8);
+  for (const l of lines) assert.match(l, new RegExp(`^${file.replace(/[.]/g, "\\.")}:\\d+:\\d+: /\\S*: `));
+  assert.is(r.out, "");
+});
+
+test("should print problems as JSON with --json", async () => {
+  const r = await cli("validate", path.join(FIX, "invalid-duplicate-ip.json"), "--json");
+  assert.is(r.code, 2);
+  const j = JSON.parse(r.out);
+  assert.is(j.valid, false);
+  assert.equal(j.problems.map((p: any) => p.pointer), ["/nodes/1/ip"]);
+  assert.is(j.problems[0].line, 10);
+  const ok = JSON.parse((await cli("validate", EXAMPLE, "--json")).out);
+  assert.is(ok.valid, true);
+  assert.equal(ok.summary.nodes.map((n: any) => n.name), ["idc-k8s-01", "idc-k8s-02", "idc-k8s-03"]);
+});
+
+test("should exit 2 with a clear message for a missing file", async () => {
+  const r = await cli("validate", "/nonexistent/cluster.json");
+  assert.is(r.code, 2);
+  assert.match(r.err, /\/nonexistent\/cluster\.json: \/: no such file/);
+  assert.not.match(r.err, /at .*\.ts:\d+/);
+});
+
+test("should exit 2 for a directory", async () => {
+  const t = tmp();
+  try {
+    const r = await cli("validate", t.dir);
+    assert.is(r.code, 2);
+    assert.match(r.err, /is a directory/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("should default SPEC to cluster.json in the current folder", async () => {
+  const t = tmp();
+  const cwd = process.cwd();
+  try {
+    process.chdir(t.dir);
+    const missing = await cli("validate");
+    assert.is(missing.code, 2);
+    assert.match(missing.err, /cluster\.json: \/: no such file/);
+    writeFileSync(path.join(t.dir, "cluster.json"), JSON.stringify({ serviceCIDR: "10.96.0.0/12", nodes: [{ name: "a", ip: "10.0.0.1" }, { name: "b", ip: "10.0.0.2" }] }));
+    assert.is((await cli("validate")).code, 0);
+  } finally {
+    process.chdir(cwd);
+    t.cleanup();
+  }
+});
+
+test("should print warnings on stderr and still exit 0", async () => {
+  const r = await cli("validate", path.join(FIX, "valid-single-node.json"));
+  assert.is(r.code, 0);
+  assert.match(r.err, /\/nodes: warning: only one node/);
+});
+
+test("should answer --help and --version, and exit 2 on an unknown command", async () => {
+  const help = await cli("--help");
+  assert.is(help.code, 0);
+  assert.match(help.out, /validate/);
+  assert.match(help.out, /generate/);
+  assert.match(help.out, /inspect/);
+  const sub = await cli("validate", "--help");
+  assert.is(sub.code, 0);
+  assert.match(sub.out, /--json/);
+  const v = await cli("--version");
+  assert.is(v.code, 0);
+  assert.match(v.out, /^\d+\.\d+\.\d+$/);
+  const bad = await cli("bogus");
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /bogus/);
+  const none = await cli();
+  assert.is(none.code, 2);
+});
+
+test.run();
