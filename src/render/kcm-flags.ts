@@ -158,7 +158,7 @@ function releaseProblems(v: KubeVersion, flag: string): SpecProblem[] {
     return [problem(flag, "error", `--${flag} does not exist before Kubernetes ${row.since} (${target})${use}`, before?.flag)];
   }
   if (isPastDefault(row, v)) {
-    return [problem(flag, "warning", `--${flag} is inert or deprecated after Kubernetes ${row.until} (${target}) and removed in ${row.removedIn}: ${instead(row)}`)];
+    return [problem(flag, "warning", `--${flag} is no longer set by default after Kubernetes ${row.until} (${target}) and is removed in ${row.removedIn}: ${instead(row)}`)];
   }
   return [];
 }
@@ -174,13 +174,13 @@ export function finalFlagNames(v: KubeVersion, extraArgs: Record<string, string 
 }
 
 /** conflictProblems: pairs of flags that must not both be set, reported at the extraArgs entry that causes them. */
-function conflictProblems(v: KubeVersion, extraArgs: Record<string, string | null>, reported: Set<string>): SpecProblem[] {
+function conflictProblems(v: KubeVersion, extraArgs: Record<string, string | null>, refused: Set<string>): SpecProblem[] {
   const names = finalFlagNames(v, extraArgs);
   const out: SpecProblem[] = [];
   for (const row of KCM_FLAGS) {
-    if (!row.neverWith || !names.has(row.flag) || reported.has(row.flag)) continue;
+    if (!row.neverWith || !names.has(row.flag) || refused.has(row.flag)) continue;
     for (const other of row.neverWith.flags) {
-      if (!names.has(other) || reported.has(other)) continue;
+      if (!names.has(other) || refused.has(other)) continue;
       const at = typeof extraArgs[row.flag] === "string" ? row.flag : other;
       out.push(problem(at, "error", `--${row.flag} and --${other} must not both be set (target ${minorOf(v)}): ${row.neverWith.why}`));
     }
@@ -191,9 +191,12 @@ function conflictProblems(v: KubeVersion, extraArgs: Record<string, string | nul
 /** extraArgsProblems: errors for extraArgs flags the target release lacks or that clash, warnings for inert ones; null entries are never wrong. */
 export function extraArgsProblems(version: KubeVersion, extraArgs: Record<string, string | null>): SpecProblem[] {
   const out: SpecProblem[] = [];
+  const refused = new Set<string>();
   for (const [flag, value] of Object.entries(extraArgs)) {
-    if (value !== null) out.push(...releaseProblems(version, flag));
+    if (value === null) continue;
+    const found = releaseProblems(version, flag);
+    if (found.some((p) => p.severity === "error")) refused.add(flag);
+    out.push(...found);
   }
-  const reported = new Set(out.filter((p) => p.severity === "error").map((p) => p.pointer.split("/").pop()!));
-  return [...out, ...conflictProblems(version, extraArgs, reported)];
+  return [...out, ...conflictProblems(version, extraArgs, refused)];
 }

@@ -1,6 +1,7 @@
 // Loading: file -> JSON with positions -> schema (defaults applied) -> semantic rules -> Cluster.
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readSpecFile } from "./read.js";
 import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { parseJsonSource } from "./json-source.js";
@@ -16,32 +17,6 @@ import type { Cluster, KeySpec } from "./cluster.js";
 export interface Loaded {
   cluster: Cluster;
   warnings: Problem[];
-}
-
-/** readSpecFile: the file's bytes, or an InputError naming why it cannot be read. */
-export function readSpecFile(file: string): Buffer {
-  const shown = file;
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw new InputError("spec-not-found", `${shown}: no such file (give the cluster spec's path, e.g. kubebundle validate cluster.json)`, [
-      { file: shown, pointer: "", message: "no such file", severity: "error" },
-    ]);
-  }
-  if (st.isDirectory()) {
-    throw new InputError("spec-is-directory", `${shown}: is a directory, not a cluster spec file`, [
-      { file: shown, pointer: "", message: "is a directory, not a cluster spec file", severity: "error" },
-    ]);
-  }
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InputError("spec-unreadable", `${shown}: cannot be read (${why})`, [
-      { file: shown, pointer: "", message: `cannot be read (${why})`, severity: "error" },
-    ]);
-  }
 }
 
 function caFileProblems(spec: Spec, dir: string): SpecProblem[] {

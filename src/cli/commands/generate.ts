@@ -1,14 +1,51 @@
-// PLACEHOLDER: `kubebundle generate` lands with the generate stage.
+// `kubebundle generate [SPEC] [--out DIR]`: out/ brought up to date; a step per line, a closing table.
 import type { CommandModule } from "yargs";
+import { formatProblem } from "../../errors.js";
+import { VERSION } from "../version.js";
 import type { Ctx } from "../io.js";
+import type { GenerateReport } from "../../generate.js";
 
-export function generateCommand(ctx: Ctx): CommandModule<object, object> {
+interface Args {
+  spec: string;
+  out: string;
+  force: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+/** table: the closing report: certificates reused or issued (and why), then one row per node. */
+export function table(r: GenerateReport): string {
+  const lines: string[] = [];
+  for (const e of r.pki) lines.push(`  ${e.id.padEnd(24)} ${e.action.padEnd(8)} ${e.detail}`);
+  const w = Math.max(4, ...r.nodes.map((n) => n.name.length));
+  lines.push("", `  ${"node".padEnd(w)}  ${"status".padEnd(9)}  files  ${"bundle".padEnd(w + 16)}  ${"size".padStart(7)}  sha256`);
+  for (const n of r.nodes) {
+    lines.push(`  ${n.name.padEnd(w)}  ${n.status.padEnd(9)}  ${String(n.files).padStart(5)}  ${n.bundle.padEnd(w + 16)}  ${String(n.size).padStart(7)}  ${n.sha256}`);
+  }
+  for (const n of r.removedNodes) lines.push(`  ${n.padEnd(w)}  removed`);
+  lines.push("", r.changed ? `out: ${r.out} updated` : `out: ${r.out}: no changes`);
+  return lines.join("\n");
+}
+
+/** generateCommand: validate, plan, pki, render, write; exit 2 on bad input with out/ untouched. */
+export function generateCommand(ctx: Ctx): CommandModule<object, Args> {
   return {
     command: "generate [spec]",
-    describe: "write or refresh the output folder (not yet available)",
-    handler: () => {
-      ctx.io.err("generate: not yet available");
-      ctx.code = 1;
+    describe: "write or refresh the output folder: PKI, kubeconfigs, units, install.sh, tarballs, manifest",
+    builder: (y) =>
+      y
+        .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
+        .option("out", { type: "string", default: "out", describe: "output folder" })
+        .option("force", { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" })
+        .option("quiet", { alias: "q", type: "boolean", default: false, describe: "print only warnings and errors" })
+        .option("json", { type: "boolean", default: false, describe: "print the report as JSON" }) as any,
+    handler: async (args) => {
+      const { generate } = await import("../../generate.js");
+      const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
+      const report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION }, step);
+      for (const w of report.warnings) ctx.io.err(formatProblem(w));
+      if (args.json) ctx.io.out(JSON.stringify(report, null, 2));
+      else if (!args.quiet) ctx.io.out(table(report));
     },
   };
 }

@@ -1,8 +1,6 @@
 // `kubebundle validate [SPEC]`: every problem of a spec, or a summary of what generate would make.
 import type { CommandModule } from "yargs";
 import { formatProblem, InputError } from "../../errors.js";
-import { loadSpec } from "../../spec/load.js";
-import { summarise } from "../../spec/summary.js";
 import type { Ctx } from "../io.js";
 
 interface Args {
@@ -19,7 +17,9 @@ export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
       y
         .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
         .option("json", { type: "boolean", default: false, describe: "print the result as JSON" }) as any,
-    handler: (args) => {
+    handler: async (args) => {
+      const { loadSpec } = await import("../../spec/load.js");
+      const { summarise } = await import("../../spec/summary.js");
       try {
         const { cluster, warnings } = loadSpec(args.spec);
         const summary = summarise(cluster);

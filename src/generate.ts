@@ -1,0 +1,125 @@
+// `generate`: validate -> plan -> pki -> render -> write, with a no-change fast path that
+// loads no heavy module. Only the last step touches out/, and it does so atomically.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Problem } from "./errors.js";
+import { readSpecFile } from "./spec/read.js";
+import { caFilesOf, inputsDigest, readPkiPems, unchanged, treeDigest } from "./write/fast-path.js";
+import { tarMtime } from "./write/tar-options.js";
+import { guardOutDir } from "./write/out-guard.js";
+import type { TreeDiff } from "./write/out-tree.js";
+import type { Manifest } from "./write/manifest.js";
+import type { PkiEvent } from "./pki/index.js";
+
+/** GenerateOptions: where from, where to; `now` and `env` are injectable for tests. */
+export interface GenerateOptions {
+  spec: string;
+  out: string;
+  force?: boolean;
+  version: string;
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** NodeReport: one node's line of the closing table. */
+export interface NodeReport {
+  name: string;
+  ip: string;
+  status: "new" | "changed" | "unchanged";
+  files: number;
+  bundle: string;
+  size: number;
+  sha256: string;
+}
+
+/** GenerateReport: what a run did; `changed` false means out/ was left byte for byte as it was. */
+export interface GenerateReport {
+  changed: boolean;
+  out: string;
+  warnings: Problem[];
+  pki: PkiEvent[];
+  nodes: NodeReport[];
+  removedNodes: string[];
+  diff: TreeDiff;
+}
+
+type Step = (line: string) => void;
+
+function previousManifest(outDir: string): Partial<Manifest> | undefined {
+  try {
+    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Partial<Manifest>;
+    return m.generator === "kubebundle" ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function unchangedReport(outDir: string, m: Partial<Manifest>): GenerateReport {
+  return {
+    changed: false,
+    out: outDir,
+    warnings: [],
+    pki: (m.certificates ?? []).map((c) => ({ id: c.id, action: "reused" as const, detail: `valid until ${c.notAfter}` })),
+    nodes: (m.nodes ?? []).map((n) => ({ name: n.name, ip: n.ip, status: "unchanged" as const, files: n.files.length, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 })),
+    removedNodes: [],
+    diff: { added: [], changed: [], removed: [] },
+  };
+}
+
+/** generate: brings `opts.out` up to date with the spec; throws InputError for bad input (out/ untouched). */
+export async function generate(opts: GenerateOptions, step: Step = () => {}): Promise<GenerateReport> {
+  const outDir = path.resolve(opts.out);
+  const now = opts.now ?? new Date();
+  const mtime = tarMtime(opts.env ?? process.env);
+  const { recoverStale } = await import("./write/out-tree.js");
+  recoverStale(outDir);
+  guardOutDir(outDir, opts.force ?? false);
+
+  const specBytes = readSpecFile(opts.spec);
+  const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));
+  const prev = previousManifest(outDir);
+  const pkiDir = path.join(outDir, "pki");
+  if (prev && caFiles && unchanged(outDir, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
+    step("inputs and out/ match the last run; no certificate is due for renewal");
+    return unchangedReport(outDir, prev);
+  }
+
+  const { loadSpec } = await import("./spec/load.js");
+  const { cluster, warnings } = loadSpec(opts.spec);
+  step(`validated ${opts.spec}: ${cluster.nodes.length} nodes, Kubernetes ${cluster.version.text}`);
+
+  const { reconcilePki, realDeps } = await import("./pki/index.js");
+  const previous = new Map([...readPkiPems(pkiDir)].map(([k, v]) => [k, v.toString("utf8")]));
+  const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps());
+  step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
+
+  const { buildTree } = await import("./write/build-tree.js");
+  const built = await buildTree({ cluster, pki, version: opts.version, mtime, prev, outDir });
+  step(`rendered ${built.plans.length} bundles (${built.plans.reduce((n, p) => n + p.files.length, 0)} files)`);
+
+  const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
+  const manifest = built.manifest;
+  manifest.inputs = {
+    digest: inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime }),
+    renewBy: built.renewBy,
+    tree: treeDigest(built.tree),
+  };
+  const { serializeManifest } = await import("./write/manifest.js");
+  built.tree.set("manifest.json", { mode: 0o644, content: Buffer.from(serializeManifest(manifest)) });
+
+  const diff = diffTree(built.tree, outDir);
+  const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
+  if (changed) {
+    writeTreeAtomic(built.tree, outDir);
+    step(`wrote ${outDir}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`);
+  } else step(`no changes in ${outDir}`);
+  return {
+    changed,
+    out: outDir,
+    warnings,
+    pki: pki.events,
+    nodes: built.nodeReports(diff),
+    removedNodes: (prev?.nodes ?? []).map((n) => n.name).filter((n) => !cluster.nodes.some((c) => c.name === n)),
+    diff,
+  };
+}

@@ -1,0 +1,103 @@
+// The whole out/ tree in memory: pki state, every node's bundle folder and tarball, .gitignore,
+// and the manifest (completed by the caller with the run's inputs digest).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { planNode, type NodePlan } from "../plan/node-plan.js";
+import { buildTar, gzipPinned } from "./tarball.js";
+import { TAR_FORMAT } from "./tar-options.js";
+import { GITIGNORE } from "./gitignore.js";
+import { manifestFiles, sha256hex, specFileName, type BundleFacts, type Manifest } from "./manifest.js";
+import type { OutTree, TreeDiff } from "./out-tree.js";
+import type { CertSummary, PkiResult } from "../pki/index.js";
+import { isoSeconds, renewalWindowMs } from "../pki/validity.js";
+import type { Cluster } from "../spec/cluster.js";
+import type { NodeReport } from "../generate.js";
+
+/** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
+export interface BuildInput {
+  cluster: Cluster;
+  pki: PkiResult;
+  version: string;
+  mtime: Date;
+  prev: Partial<Manifest> | undefined;
+  outDir: string;
+}
+
+/** Built: the tree to write, the manifest (inputs to be filled) and per-node plans. */
+export interface Built {
+  tree: OutTree;
+  manifest: Manifest;
+  plans: NodePlan[];
+  renewBy: string;
+  nodeReports(diff: TreeDiff): NodeReport[];
+}
+
+/** contentDigest: what the tarball is a pure function of (format, mtime, paths, modes, bytes). */
+function contentDigest(plan: NodePlan, mtime: Date): string {
+  return sha256hex([`tar-format ${TAR_FORMAT} mtime ${mtime.getTime()} top ${plan.node.name}`, ...plan.files.map((f) => `${f.path} ${f.mode.toString(8)} ${sha256hex(f.content)}`)].join("\n"));
+}
+
+/** tarball: the node's .tar.gz; the previous bytes when its content digest is unchanged (zlib may differ between Node releases). */
+async function tarball(plan: NodePlan, input: BuildInput): Promise<{ bytes: Buffer; facts: BundleFacts }> {
+  const file = `bundles/${plan.node.name}.tar.gz`;
+  const digest = contentDigest(plan, input.mtime);
+  const old = input.prev?.nodes?.find((n) => n.name === plan.node.name)?.bundle;
+  if (old && old.contentSha256 === digest) {
+    try {
+      const bytes = readFileSync(path.join(input.outDir, file));
+      if (sha256hex(bytes) === old.sha256) return { bytes, facts: old };
+    } catch {
+      /* rebuilt below */
+    }
+  }
+  const bytes = gzipPinned(await buildTar(plan.node.name, plan.files, input.mtime));
+  return { bytes, facts: { file, size: bytes.length, sha256: sha256hex(bytes), contentSha256: digest } };
+}
+
+/** renewAfter: when a certificate enters its renewal window (the pki stage's rule). */
+function renewAfter(s: CertSummary): string {
+  const v = { notBefore: new Date(s.notBefore), notAfter: new Date(s.notAfter) };
+  return isoSeconds(new Date(v.notAfter.getTime() - renewalWindowMs(v)));
+}
+
+/** buildTree: everything generate writes, as data. */
+export async function buildTree(input: BuildInput): Promise<Built> {
+  const { cluster: c, pki } = input;
+  const tree: OutTree = new Map();
+  tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
+  for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
+  const certs = { ca: pki.certs.ca!, "kube-controller-manager": pki.certs["kube-controller-manager"]! };
+  const plans = [...c.nodes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((n) => planNode(c, n, certs, input.version));
+  const nodes: Manifest["nodes"] = [];
+  for (const plan of plans) {
+    for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });
+    const tar = await tarball(plan, input);
+    tree.set(tar.facts.file, { mode: 0o600, content: tar.bytes });
+    nodes.push({ name: plan.node.name, ip: plan.node.ip, bundle: tar.facts, files: manifestFiles(plan) });
+  }
+  const certificates = pki.summaries.map((s) => ({ ...s, renewAfter: renewAfter(s) })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const renewBy = certificates.map((s) => s.renewAfter).sort()[0] ?? new Date(8.64e15).toISOString();
+  const manifest: Manifest = {
+    generator: "kubebundle",
+    version: input.version,
+    spec: { file: specFileName(c), sha256: c.sha256 },
+    clusterName: c.spec.clusterName,
+    kubernetesVersion: c.version.text,
+    inputs: { digest: "", renewBy, tree: "" },
+    certificates,
+    nodes,
+  };
+  return {
+    tree,
+    manifest,
+    plans,
+    renewBy,
+    nodeReports: (diff) =>
+      nodes.map((n) => {
+        const prefix = [`nodes/${n.name}/`, n.bundle.file];
+        const touched = (list: string[]) => list.some((p) => prefix.some((x) => p.startsWith(x)));
+        const status = touched(diff.added) && !touched(diff.changed) && !input.prev?.nodes?.some((p) => p.name === n.name) ? "new" : touched(diff.added) || touched(diff.changed) ? "changed" : "unchanged";
+        return { name: n.name, ip: n.ip, status, files: n.files.length, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 };
+      }),
+  };
+}

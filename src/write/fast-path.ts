@@ -1,0 +1,100 @@
+// The no-change check: when the run's inputs and out/ are exactly what the last run recorded,
+// and no certificate has reached its renewal time, nothing needs loading, issuing or writing.
+// Uses node built-ins only, so a no-change run pays for no heavy module.
+import { createHash } from "node:crypto";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { MANAGED, type OutTree } from "./out-tree.js";
+
+/** FileDigestRow: what the tree digest covers of one file. */
+interface FileDigestRow {
+  path: string;
+  mode: number;
+  sha256: string;
+}
+
+function digestRows(rows: FileDigestRow[]): string {
+  const h = createHash("sha256");
+  for (const r of [...rows].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`${r.path}\0${r.mode.toString(8)}\0${r.sha256}\n`);
+  return h.digest("hex");
+}
+
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+/** treeDigest: digest of every file of `tree` except manifest.json (paths, modes, contents). */
+export function treeDigest(tree: OutTree): string {
+  return digestRows([...tree].filter(([p]) => p !== "manifest.json").map(([p, f]) => ({ path: p, mode: f.mode, sha256: sha(f.content) })));
+}
+
+/** diskTreeDigest: the same digest over the managed files on disk. */
+export function diskTreeDigest(dir: string): string {
+  const rows: FileDigestRow[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const name of readdirSync(abs)) {
+      const r = rel ? `${rel}/${name}` : name;
+      if ((!rel && !MANAGED.has(name)) || r === "manifest.json") continue;
+      const p = path.join(abs, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p, r);
+      else rows.push({ path: r, mode: st.mode & 0o777, sha256: sha(readFileSync(p)) });
+    }
+  };
+  walk(dir, "");
+  return digestRows(rows);
+}
+
+/** InputsKey: what decides a run's output besides the clock. */
+export interface InputsKey {
+  version: string;
+  specBytes: Buffer;
+  caFiles: Buffer[];
+  /** out/pki/*.pem by file name. */
+  pki: Map<string, Buffer | string>;
+  tarMtime: Date;
+}
+
+/** readPkiPems: out/pki/*.pem by name; empty when the folder is absent. */
+export function readPkiPems(pkiDir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!existsSync(pkiDir)) return out;
+  for (const name of readdirSync(pkiDir).sort()) if (name.endsWith(".pem")) out.set(name, readFileSync(path.join(pkiDir, name)));
+  return out;
+}
+
+/** inputsDigest: digest of the spec, imported CA files, out/pki/*.pem, the tar mtime and kubebundle's version. */
+export function inputsDigest(k: InputsKey): string {
+  const h = createHash("sha256");
+  h.update(`kubebundle ${k.version}\0mtime ${k.tarMtime.getTime()}\0spec ${sha(k.specBytes)}\0`);
+  for (const f of k.caFiles) h.update(`ca ${sha(f)}\0`);
+  for (const name of [...k.pki.keys()].sort()) h.update(`pki ${name} ${sha(Buffer.from(k.pki.get(name)!))}\0`);
+  return h.digest("hex");
+}
+
+/** caFilesOf: the bytes of the CA files a spec imports (pki.ca), read without validating the spec. */
+export function caFilesOf(specBytes: Buffer, specFile: string): Buffer[] | null {
+  try {
+    const ca = (JSON.parse(specBytes.toString("utf8")) as { pki?: { ca?: { certFile?: string; keyFile?: string } } }).pki?.ca;
+    if (!ca) return [];
+    return [ca.certFile, ca.keyFile].map((f) => readFileSync(path.resolve(path.dirname(specFile), String(f))));
+  } catch {
+    return null;
+  }
+}
+
+/** unchanged: true when out/manifest.json records these inputs, out/ still matches it and `now` is before renewBy. */
+export function unchanged(outDir: string, key: InputsKey, now: Date): boolean {
+  try {
+    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as {
+      generator?: string;
+      version?: string;
+      inputs?: { digest?: string; renewBy?: string; tree?: string };
+    };
+    if (m.generator !== "kubebundle" || m.version !== key.version || !m.inputs?.tree || !m.inputs.renewBy) return false;
+    if (now.getTime() >= Date.parse(m.inputs.renewBy)) return false;
+    if (m.inputs.digest !== inputsDigest(key)) return false;
+    if ((statSync(path.join(outDir, "pki")).mode & 0o777) !== 0o700) return false;
+    return m.inputs.tree === diskTreeDigest(outDir);
+  } catch {
+    return false;
+  }
+}

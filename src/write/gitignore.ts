@@ -1,0 +1,11 @@
+// out/.gitignore: every secret stays out of Git; the rest of out/ is meant for review.
+
+/** GITIGNORE: patterns for private keys, files embedding a key (kubeconfigs) and tarballs (they hold both). */
+export const GITIGNORE = `# Written by kubebundle. Keeps every secret out of Git:
+# private keys, kubeconfigs (they embed a key) and the node tarballs (they hold both).
+# Certificates, units, scripts, SHA256SUMS and manifest.json are meant to be committed.
+*-key.pem
+*.kubeconfig
+*.tar.gz
+/bundles/
+`;

@@ -1,0 +1,22 @@
+// Refuse to write into a folder kubebundle did not write (unless --force).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { InputError } from "../errors.js";
+
+function writtenByKubebundle(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { generator?: string }).generator === "kubebundle";
+  } catch {
+    return false;
+  }
+}
+
+/** guardOutDir: throws InputError when `dir` is a file, the root folder, or a non-empty folder without a kubebundle manifest (unless force). */
+export function guardOutDir(dir: string, force: boolean): void {
+  const fail = (message: string) => new InputError("out-refused", `${dir}: ${message}`, [{ file: dir, pointer: "", message, severity: "error" }]);
+  if (path.resolve(dir) === path.parse(path.resolve(dir)).root) throw fail("refusing to use the root folder as the output folder");
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw fail("is not a folder");
+  if (force || readdirSync(dir).length === 0 || writtenByKubebundle(dir)) return;
+  throw fail("is not empty and holds no kubebundle manifest.json; choose another --out or pass --force");
+}

@@ -1,0 +1,513 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { LAYOUT, MODES, UNIT_NAME, workingDir } from "../../src/plan/layout.js";
+import { sha256sums } from "../../src/plan/sha256sums.js";
+import { renderInstallScript, shellQuote, type InstallScriptInput } from "../../src/render/install-script.js";
+import type { Cluster } from "../../src/spec/cluster.js";
+import { needTool, ROOT, tmp } from "../helpers/tools.js";
+
+// --- a realistic bundle, built the way the generate step builds one ---
+
+const NODE = { name: "idc-k8s-01", ip: "103.172.239.9" };
+const CLUSTER = { spec: { paths: { binDir: "/opt/k8s/bin", certDir: "/etc/kubernetes/cert", configDir: "/etc/kubernetes", dataDir: "/data/k8s/k8s" } } } as unknown as Cluster;
+const GOLDEN = path.join(ROOT, "test/fixtures/install/idc-k8s-01.install.sh");
+
+interface BundleFile {
+  target: string;
+  mode: number;
+  content: string;
+}
+interface Bundle {
+  dir: string;
+  script: string;
+  files: BundleFile[];
+  workingDir: string;
+}
+
+/** The guide's files for NODE, under `prefix` (a temp folder standing for / when testing without --root). */
+function layoutFiles(prefix = ""): BundleFile[] {
+  return LAYOUT.map((r) => ({ target: prefix + r.target(CLUSTER), mode: MODES[r.kind], content: contentOf(r.id, r.kind) }));
+}
+
+function contentOf(id: string, kind: string): string {
+  if (kind === "cert") return `-----BEGIN CERTIFICATE-----\nMIID${id}QCCAimgAwIBAgIU\n-----END CERTIFICATE-----\n`;
+  if (kind === "key") return `-----BEGIN RSA PRIVATE KEY-----\nMIIE${id}AIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n`;
+  if (kind === "kubeconfig") return `apiVersion: v1\nkind: Config\ncurrent-context: system:kube-controller-manager\n`;
+  return `[Unit]\nDescription=Kubernetes Controller Manager\n\n[Service]\nExecStart=/opt/k8s/bin/kube-controller-manager\n`;
+}
+
+function inputFor(files: BundleFile[], prefix = "", node = NODE): InstallScriptInput {
+  const parents = [...new Set(files.map((f) => path.posix.dirname(f.target)))];
+  return {
+    node,
+    files: files.map(({ target, mode }) => ({ target, mode })),
+    dirs: parents.map((p) => ({ path: p, mode: 0o755 })),
+    workingDir: prefix + workingDir(CLUSTER),
+    unitName: UNIT_NAME,
+    version: "0.0.0-test",
+  };
+}
+
+/** Writes a bundle (install.sh 0755, SHA256SUMS, rootfs/ with the files' modes) in a folder whose path holds spaces. */
+function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[] } = {}): Bundle {
+  const files = opts.files ?? layoutFiles(opts.prefix);
+  const input = inputFor(files, opts.prefix, opts.node);
+  const dir = path.join(parent, "bundle dir with spaces", NODE.name);
+  for (const f of files) {
+    const p = path.join(dir, "rootfs", f.target);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, f.content);
+    chmodSync(p, f.mode);
+  }
+  writeFileSync(path.join(dir, "SHA256SUMS"), sha256sums(files.map((f) => ({ path: `rootfs${f.target}`, content: f.content }))));
+  const script = path.join(dir, "install.sh");
+  writeFileSync(script, renderInstallScript(input));
+  chmodSync(script, 0o755);
+  return { dir, script, files, workingDir: input.workingDir };
+}
+
+// --- running it: real bash, stand-in `id` and `systemctl` only ---
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Stand-ins on PATH: `id -u` prints `uid`; `systemctl` logs its calls and answers is-active from a state file. */
+function standIns(parent: string, opts: { uid?: number; state?: string } = {}): { bin: string; log: string; state: string } {
+  const bin = path.join(parent, "stand-ins");
+  const log = path.join(parent, "systemctl.log");
+  const state = path.join(parent, "unit.state");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(state, `${opts.state ?? "active"}\n`);
+  if (opts.uid !== undefined) {
+    writeFileSync(path.join(bin, "id"), `#!/bin/sh\nif [ "$1" = -u ]; then echo ${opts.uid}; else echo "uid=${opts.uid}"; fi\n`, { mode: 0o755 });
+  }
+  const systemctl = [
+    "#!/bin/sh",
+    `printf '%s\\n' "$*" >> ${shellQuote(log)}`,
+    `state=$(cat ${shellQuote(state)})`,
+    'case "$1" in',
+    '  is-active) if [ "$2" != --quiet ]; then echo "$state"; fi; [ "$state" = active ] ;;',
+    `  restart) if [ "$state" = inactive ]; then echo active > ${shellQuote(state)}; fi ;;`,
+    "esac",
+    "",
+  ].join("\n");
+  writeFileSync(path.join(bin, "systemctl"), systemctl, { mode: 0o755 });
+  return { bin, log, state };
+}
+
+/** Runs install.sh by its absolute path from another folder, with `bin` first on PATH. */
+function install(b: Bundle, args: string[], bin?: string): Run {
+  const PATH = bin ? `${bin}:${process.env.PATH}` : process.env.PATH;
+  const r = spawnSync(b.script, args, { cwd: path.dirname(path.dirname(b.dir)), encoding: "utf8", env: { ...process.env, PATH } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function ok(r: Run): Run {
+  assert.is(r.code, 0, `exit ${r.code}\n${r.out}\n${r.err}`);
+  return r;
+}
+
+/** Every entry under `dir`: path, type, mode, inode, mtime and content hash; equal snapshots mean nothing was touched. */
+function snapshot(dir: string): string[] {
+  const rows: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const s = lstatSync(p);
+      const sum = s.isFile() ? createHash("sha256").update(readFileSync(p)).digest("hex") : "";
+      rows.push(`${path.relative(dir, p)} ${s.isDirectory() ? "d" : "f"} ${(s.mode & 0o7777).toString(8)} ${s.ino} ${s.mtimeMs} ${sum}`);
+      if (s.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return rows;
+}
+
+const modeOf = (p: string): number => statSync(p).mode & 0o7777;
+const isRoot = process.getuid?.() === 0;
+
+/** A fresh temp folder holding a bundle and an empty install root `T`. */
+function setup(opts: Parameters<typeof makeBundle>[1] = {}): { t: ReturnType<typeof tmp>; b: Bundle; T: string } {
+  const t = tmp();
+  const T = path.join(t.dir, "target root");
+  mkdirSync(T);
+  return { t, b: makeBundle(t.dir, opts), T };
+}
+
+// --- rendering ---
+
+const render = suite("renderInstallScript");
+
+render("should match the golden script for the guide's first node", () => {
+  const text = renderInstallScript(inputFor(layoutFiles()));
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(GOLDEN, text);
+  assert.fixture(text, readFileSync(GOLDEN, "utf8"));
+  assert.ok(text.startsWith("#!/usr/bin/env bash\n"));
+});
+
+render("should be clean under shellcheck", () => {
+  if (!needTool("shellcheck", "install.sh lint")) return;
+  const t = tmp();
+  try {
+    const b = makeBundle(t.dir);
+    const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", b.script], { encoding: "utf8" });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+  } finally {
+    t.cleanup();
+  }
+});
+
+render("should list dirs parents first, with the targets' parents and the working dir", () => {
+  const text = renderInstallScript({ ...inputFor(layoutFiles()), dirs: [] });
+  const dirs = /readonly DIRS=\(\n([^)]*)\)/.exec(text)![1]!.trim().split("\n").map((l) => l.trim());
+  assert.equal(dirs, [
+    "'/data/k8s/k8s/kube-controller-manager' '0755'",
+    "'/etc/kubernetes' '0755'",
+    "'/etc/kubernetes/cert' '0755'",
+    "'/etc/systemd/system' '0755'",
+  ]);
+});
+
+render("should refuse a newline, CR or NUL in any value", () => {
+  const base = inputFor(layoutFiles());
+  assert.throws(() => renderInstallScript({ ...base, node: { name: "a\nb", ip: NODE.ip } }), /newline/);
+  assert.throws(() => renderInstallScript({ ...base, node: { name: NODE.name, ip: "10.0.0.1\r" } }), /newline/);
+  assert.throws(() => renderInstallScript({ ...base, version: "1\0" }), /NUL/);
+  assert.throws(() => renderInstallScript({ ...base, unitName: "x.service\nrm -rf /" }), /newline/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/etc/a\nb", mode: 0o644 }] }), /newline/);
+  assert.throws(() => shellQuote("\n"), /newline/);
+});
+
+render("should refuse relative or unnormalised paths, bad modes and repeats", () => {
+  const base = inputFor(layoutFiles());
+  for (const target of ["etc/x", "/etc/../x", "/etc//x", "/", "/etc/x/"]) {
+    assert.throws(() => renderInstallScript({ ...base, files: [{ target, mode: 0o644 }] }), /absolute normalised/, target);
+  }
+  assert.throws(() => renderInstallScript({ ...base, workingDir: "data" }), /absolute normalised/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o10000 }] }), /bad file mode/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }, { target: "/x", mode: 0o600 }] }), /twice/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }], dirs: [{ path: "/x", mode: 0o755 }] }), /file and a folder/);
+});
+
+render("should read back single-quoted values exactly in bash", () => {
+  for (const v of ["", "it's", "$(touch pwned)", "`id`", "a;b|c&d", '"q"', "\\", "* ?[x]", "~root", "!x", "'''", "ünï cødé", "\t"]) {
+    const r = spawnSync("bash", ["-c", `printf '%s' ${shellQuote(v)}`], { encoding: "utf8" });
+    assert.is(r.stdout, v, JSON.stringify(v));
+  }
+});
+
+render.run();
+
+// --- running install.sh under --root ---
+
+const root = suite("install.sh --root");
+
+root("should change nothing with --dry-run, and list every file as new", () => {
+  const { t, b, T } = setup();
+  try {
+    const s = standIns(t.dir);
+    const before = snapshot(T);
+    const bundleBefore = snapshot(b.dir);
+    const r = ok(install(b, ["--root", T, "--dry-run"], s.bin));
+    assert.equal(snapshot(T), before);
+    assert.equal(snapshot(b.dir), bundleBefore);
+    for (const f of b.files) assert.ok(r.out.includes(`new ${T}${f.target} (${f.mode.toString(8).padStart(4, "0")})\n`), r.out);
+    assert.match(r.out, `mkdir ${T}${b.workingDir} (0755)`);
+    assert.match(r.out, /dry run: \d+ change\(s\) would be made/);
+    assert.not.ok(existsSync(s.log), "no systemctl call under --root");
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should install every file with its mode and content, and create the dirs and the working dir", () => {
+  const { t, b, T } = setup();
+  try {
+    const s = standIns(t.dir);
+    const r = ok(install(b, ["--root", T], s.bin));
+    for (const f of b.files) {
+      assert.is(readFileSync(T + f.target, "utf8"), f.content, f.target);
+      assert.is(modeOf(T + f.target), f.mode, f.target);
+      if (isRoot) assert.is(statSync(T + f.target).uid, 0);
+    }
+    assert.ok(statSync(T + b.workingDir).isDirectory());
+    assert.is(modeOf(T + b.workingDir), 0o755);
+    assert.is(modeOf(`${T}/etc/kubernetes/cert`), 0o755);
+    assert.match(r.out, "service: untouched (--root)");
+    assert.not.ok(existsSync(s.log), "no systemctl call under --root");
+    assert.not.ok(existsSync(`${T}/var/backups`));
+    assert.equal(readdirSync(path.dirname(T + b.files[0]!.target)).filter((n) => n.startsWith(".kubebundle.")), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should change nothing and make no backup on a second run", () => {
+  const { t, b, T } = setup();
+  try {
+    ok(install(b, [`--root=${T}`]));
+    const before = snapshot(T);
+    const r = ok(install(b, ["--root", T]));
+    assert.equal(snapshot(T), before);
+    assert.match(r.out, /^no changes$/m);
+    for (const f of b.files) assert.match(r.out, `unchanged ${T}${f.target}\n`);
+    assert.not.ok(existsSync(`${T}/var/backups`));
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should back up a changed file, mode kept, then replace it", () => {
+  const { t, b, T } = setup();
+  try {
+    ok(install(b, ["--root", T]));
+    const kubeconfig = b.files.find((f) => f.target.endsWith(".kubeconfig"))!;
+    const ca = b.files.find((f) => f.target.endsWith("/ca.pem"))!;
+    writeFileSync(T + kubeconfig.target, "old kubeconfig\n");
+    chmodSync(T + kubeconfig.target, 0o640);
+    const caIno = statSync(T + ca.target).ino;
+
+    const dry = ok(install(b, ["--root", T, "--dry-run"]));
+    assert.match(dry.out, `changed ${T}${kubeconfig.target} (0600)`);
+    assert.match(dry.out, `unchanged ${T}${ca.target}`);
+    assert.is(readFileSync(T + kubeconfig.target, "utf8"), "old kubeconfig\n");
+
+    const r = ok(install(b, ["--root", T]));
+    assert.match(r.out, `changed ${T}${kubeconfig.target} (0600), old one kept in ${T}/var/backups/kubebundle/`);
+    const stamps = readdirSync(`${T}/var/backups/kubebundle`);
+    assert.is(stamps.length, 1);
+    assert.match(stamps[0]!, /^\d{8}T\d{6}Z$/);
+    const copy = `${T}/var/backups/kubebundle/${stamps[0]}${kubeconfig.target}`;
+    assert.is(readFileSync(copy, "utf8"), "old kubeconfig\n");
+    assert.is(modeOf(copy), 0o640);
+    assert.is(modeOf(`${T}/var/backups`), 0o755);
+    assert.is(modeOf(`${T}/var/backups/kubebundle`), 0o700);
+    assert.is(modeOf(`${T}/var/backups/kubebundle/${stamps[0]}/etc`), 0o700);
+    assert.is(readFileSync(T + kubeconfig.target, "utf8"), kubeconfig.content);
+    assert.is(modeOf(T + kubeconfig.target), 0o600);
+    assert.is(statSync(T + ca.target).ino, caIno, "an identical file is not rewritten");
+
+    const again = ok(install(b, ["--root", T]));
+    assert.match(again.out, /^no changes$/m);
+    assert.is(readdirSync(`${T}/var/backups/kubebundle`).length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should fix a wrong mode of an identical file without a backup or a rewrite", () => {
+  const { t, b, T } = setup();
+  try {
+    ok(install(b, ["--root", T]));
+    const key = b.files.find((f) => f.mode === 0o600)!;
+    chmodSync(T + key.target, 0o644);
+    const ino = statSync(T + key.target).ino;
+    const r = ok(install(b, ["--root", T]));
+    assert.match(r.out, `mode ${T}${key.target} 0644 -> 0600`);
+    assert.is(modeOf(T + key.target), 0o600);
+    assert.is(statSync(T + key.target).ino, ino);
+    assert.not.ok(existsSync(`${T}/var/backups`));
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should refuse a bundle with one tampered byte and install nothing", () => {
+  const { t, b, T } = setup();
+  try {
+    const p = path.join(b.dir, "rootfs", b.files[2]!.target);
+    const bytes = readFileSync(p);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 1, bytes.length - 2);
+    writeFileSync(p, bytes);
+    const r = install(b, ["--root", T]);
+    assert.is(r.code, 1);
+    assert.match(r.err, "refusing: files do not match SHA256SUMS; nothing was installed");
+    assert.match(r.out + r.err, "FAILED");
+    assert.equal(snapshot(T), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should refuse a bundle with a missing file", () => {
+  const { t, b, T } = setup();
+  try {
+    rmSync(path.join(b.dir, "rootfs", b.files[0]!.target));
+    const r = install(b, ["--root", T]);
+    assert.is(r.code, 1);
+    assert.match(r.err, "do not match SHA256SUMS");
+    assert.equal(snapshot(T), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should refuse a file in rootfs/ that SHA256SUMS does not list", () => {
+  const { t, b, T } = setup();
+  try {
+    writeFileSync(path.join(b.dir, "rootfs/etc/kubernetes/extra.conf"), "x\n");
+    const r = install(b, ["--root", T]);
+    assert.is(r.code, 1);
+    assert.match(r.err, "not listed in SHA256SUMS: rootfs/etc/kubernetes/extra.conf");
+    assert.equal(snapshot(T), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should refuse a symlink in rootfs/ and a SHA256SUMS that lists other files", () => {
+  const { t, b, T } = setup();
+  try {
+    symlinkSync("/etc/passwd", path.join(b.dir, "rootfs/etc/kubernetes/link"));
+    assert.match(install(b, ["--root", T]).err, "not regular files: rootfs/etc/kubernetes/link");
+    rmSync(path.join(b.dir, "rootfs/etc/kubernetes/link"));
+    writeFileSync(path.join(b.dir, "SHA256SUMS"), sha256sums([{ path: `rootfs${b.files[0]!.target}`, content: b.files[0]!.content }]));
+    const r = install(b, ["--root", T]);
+    assert.is(r.code, 1);
+    assert.match(r.err, "does not list exactly the files this script installs");
+    assert.equal(snapshot(T), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should refuse to run as non-root without --root, and install as non-root with it", () => {
+  const { t, b, T } = setup();
+  try {
+    const s = standIns(t.dir, { uid: 1000 });
+    const r = install(b, [], s.bin);
+    assert.is(r.code, 1);
+    assert.match(r.err, "must run as root");
+    assert.is(r.out, "");
+    assert.not.ok(existsSync(s.log));
+    const dry = install(b, ["--dry-run"], s.bin);
+    assert.is(dry.code, 1);
+    ok(install(b, ["--root", T], s.bin));
+    for (const f of b.files) assert.is(readFileSync(T + f.target, "utf8"), f.content);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should print usage for --help (exit 0) and a bad option (exit 2)", () => {
+  const { t, b, T } = setup();
+  try {
+    const help = ok(install(b, ["--help"]));
+    assert.match(help.out, "Usage: sudo ./install.sh [--dry-run] [--root DIR] [--no-start]");
+    for (const args of [["--bogus"], ["--root"], ["--root", path.join(T, "missing")], ["--root", T, "extra"]]) {
+      const r = install(b, args);
+      assert.is(r.code, 2, args.join(" "));
+      assert.match(r.err, "Usage:");
+    }
+    assert.equal(snapshot(T), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root("should carry quotes and $(...) in values and paths through verbatim", () => {
+  const evil = "x'y $(touch pwned1) `touch pwned2`; touch pwned3 \"q\" \\ *";
+  const files = [...layoutFiles(), { target: "/etc/it's $(touch pwned4) dir/f;g", mode: 0o644, content: "odd\n" }];
+  const { t, b, T } = setup({ node: { name: evil, ip: "10.0.0.1" }, files });
+  try {
+    const dry = ok(install(b, ["--root", T, "--dry-run"]));
+    assert.match(dry.out, `bundle: node ${evil} (10.0.0.1), kubebundle 0.0.0-test, checksums OK`);
+    ok(install(b, ["--root", T]));
+    assert.is(readFileSync(`${T}/etc/it's $(touch pwned4) dir/f;g`, "utf8"), "odd\n");
+    const cwd = path.dirname(path.dirname(b.dir));
+    for (const d of [cwd, T, b.dir]) assert.equal(readdirSync(d).filter((n) => n.startsWith("pwned")), [], d);
+  } finally {
+    t.cleanup();
+  }
+});
+
+root.run();
+
+// --- the service, without --root: every target lives under a temp folder, so nothing outside it is written ---
+
+const service = suite("install.sh service");
+
+/** Runs `body` with a bundle whose absolute targets all sit under a temp folder; needs real root (chown). */
+function withRealRoot(body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: string) => void): void {
+  if (!isRoot) {
+    console.log("\n  !!! skipped: install.sh without --root needs uid 0 (it chowns to root); run the tests as root\n");
+    return;
+  }
+  const t = tmp();
+  const backups = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
+  try {
+    const prefix = path.join(t.dir, "sysroot");
+    body(makeBundle(t.dir, { prefix }), standIns(t.dir), prefix);
+    const after = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
+    assert.is(after, backups, "no backup written outside the temp folder");
+  } finally {
+    t.cleanup();
+  }
+}
+
+const calls = (log: string): string[] => (existsSync(log) ? readFileSync(log, "utf8").trimEnd().split("\n") : []);
+
+service("should reload, enable and restart on the first install, and not restart an active unit when nothing changed", () => {
+  withRealRoot((b, s) => {
+    const first = ok(install(b, [], s.bin));
+    assert.equal(calls(s.log), ["daemon-reload", `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`, `is-active ${UNIT_NAME}`]);
+    assert.match(first.out, `service: ${UNIT_NAME} is active`);
+    for (const f of b.files) assert.is(modeOf(f.target), f.mode);
+    assert.ok(statSync(b.workingDir).isDirectory());
+
+    rmSync(s.log);
+    const second = ok(install(b, [], s.bin));
+    assert.equal(calls(s.log), ["daemon-reload", `enable ${UNIT_NAME}`, `is-active --quiet ${UNIT_NAME}`, `is-active ${UNIT_NAME}`]);
+    assert.match(second.out, /^no changes$/m);
+    assert.match(second.out, "already active and nothing changed: no restart");
+  });
+});
+
+service("should restart an inactive unit even when nothing changed", () => {
+  withRealRoot((b, s) => {
+    ok(install(b, [], s.bin));
+    writeFileSync(s.state, "inactive\n");
+    rmSync(s.log);
+    const r = ok(install(b, [], s.bin));
+    assert.ok(calls(s.log).includes(`restart ${UNIT_NAME}`));
+    assert.match(r.out, `service: ${UNIT_NAME} is not active`);
+    assert.match(r.out, `service: ${UNIT_NAME} is active`);
+  });
+});
+
+service("should exit 1 when the unit does not become active", () => {
+  withRealRoot((b, s) => {
+    writeFileSync(s.state, "failed\n");
+    const r = install(b, [], s.bin);
+    assert.is(r.code, 1);
+    assert.match(r.err, `${UNIT_NAME} is failed; see: journalctl -u ${UNIT_NAME}`);
+  });
+});
+
+service("should neither enable nor restart with --no-start, and only ask is-active with --dry-run", () => {
+  withRealRoot((b, s, prefix) => {
+    const dry = ok(install(b, ["--dry-run"], s.bin));
+    assert.equal(calls(s.log), [], "a first install restarts anyway: no need to ask");
+    assert.match(dry.out, `systemctl restart ${UNIT_NAME}`);
+    assert.not.ok(existsSync(prefix));
+
+    const r = ok(install(b, ["--no-start"], s.bin));
+    assert.equal(calls(s.log), []);
+    assert.match(r.out, "not enabled or started (--no-start)");
+    for (const f of b.files) assert.is(readFileSync(f.target, "utf8"), f.content);
+
+    writeFileSync(s.state, "inactive\n");
+    const dry2 = ok(install(b, ["--dry-run"], s.bin));
+    assert.equal(calls(s.log), [`is-active --quiet ${UNIT_NAME}`]);
+    assert.match(dry2.out, `systemctl restart ${UNIT_NAME}`);
+  });
+});
+
+service.run();
