@@ -1,0 +1,340 @@
+// End to end: the documented example flow, the contract's out/ tree, determinism, atomicity.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, lstatSync } from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { cli } from "./helpers/cli.js";
+import { needTool, ROOT, run, tmp } from "./helpers/tools.js";
+
+const EXAMPLE = path.join(ROOT, "cluster.example.json");
+
+/** snapshot: every file and folder under dir -> mode and sha256 (folders: mode only). */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (abs: string, rel: string) => {
+    for (const name of readdirSync(abs).sort()) {
+      const p = path.join(abs, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        out[`${r}/`] = (st.mode & 0o7777).toString(8);
+        walk(p, r);
+      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
+    }
+  };
+  if (existsSync(dir)) walk(dir, "");
+  return out;
+}
+
+/** ecdsaSpec: the example with ECDSA keys (fast to generate), written into dir. */
+function ecdsaSpec(dir: string, edit: (s: any) => void = () => {}): string {
+  const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+  delete s.$schema;
+  s.pki.key = { algo: "ecdsa", size: 256 };
+  edit(s);
+  const file = path.join(dir, "cluster.json");
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return file;
+}
+
+const flow = suite("generate: the example flow");
+
+flow("should write the contract's tree for the example and leave it byte for byte unchanged on a re-run", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    const first = await cli("generate", EXAMPLE, "--out", out);
+    assert.is(first.code, 0, first.err);
+    const snap = snapshot(out);
+    for (const f of [
+      ".gitignore", "manifest.json", "pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager.pem", "pki/kube-controller-manager-key.pem",
+      "nodes/idc-k8s-01/install.sh", "nodes/idc-k8s-01/SHA256SUMS",
+      "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/ca.pem", "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/ca-key.pem",
+      "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/kube-controller-manager.pem", "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem",
+      "nodes/idc-k8s-01/rootfs/etc/kubernetes/kube-controller-manager.kubeconfig", "nodes/idc-k8s-01/rootfs/etc/systemd/system/kube-controller-manager.service",
+      "bundles/idc-k8s-01.tar.gz", "bundles/idc-k8s-02.tar.gz", "bundles/idc-k8s-03.tar.gz",
+    ]) assert.ok(snap[f], `${f} missing`);
+    const mode = (f: string) => snap[f]!.split(" ")[0];
+    assert.is(snap["pki/"], "700");
+    assert.is(mode("pki/ca-key.pem"), "600");
+    assert.is(mode("pki/ca.pem"), "644");
+    assert.is(mode("nodes/idc-k8s-02/install.sh"), "755");
+    assert.is(mode("nodes/idc-k8s-02/rootfs/etc/kubernetes/kube-controller-manager.kubeconfig"), "600");
+    assert.is(mode("nodes/idc-k8s-02/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem"), "600");
+    assert.is(mode("nodes/idc-k8s-02/rootfs/etc/systemd/system/kube-controller-manager.service"), "644");
+    assert.is(mode("bundles/idc-k8s-02.tar.gz"), "600");
+    assert.match(first.out, /idc-k8s-01\s+new\s+\d+\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
+    assert.match(first.out, /kube-controller-manager\s+issued/);
+
+    const second = await cli("generate", EXAMPLE, "--out", out);
+    assert.is(second.code, 0, second.err);
+    assert.match(second.out, /no changes/);
+    assert.equal(snapshot(out), snap);
+    // The slow path (no fast path: a manifest edit invalidates it) must agree byte for byte too.
+    const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+    m.inputs.digest = "stale";
+    writeFileSync(path.join(out, "manifest.json"), `${JSON.stringify(m, null, 2)}\n`);
+    const third = await cli("generate", EXAMPLE, "--out", out);
+    assert.is(third.code, 0, third.err);
+    assert.match(third.out, /ca\s+reused/);
+    assert.match(third.out, /kube-controller-manager\s+reused/);
+    assert.equal(snapshot(out), snap);
+  } finally {
+    t.cleanup();
+  }
+});
+
+flow.run();
+
+const tar = suite("generate: tarballs");
+
+tar("should hold one top folder per node, root-owned, fixed mtime, the contract's modes, same tree as nodes/<node>/", async () => {
+  if (!needTool("tar", "listing and unpacking tarballs")) return;
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    for (const node of ["idc-k8s-01", "idc-k8s-02", "idc-k8s-03"]) {
+      const file = path.join(out, "bundles", `${node}.tar.gz`);
+      const rows = run("tar", ["--utc", "--numeric-owner", "-tvzf", file]).trim().split("\n").map((l) => l.split(/\s+/));
+      const names = rows.map((r) => r[5]!);
+      assert.equal(names, [...names].sort(), "entries sorted by path");
+      for (const r of rows) {
+        assert.ok(r[5]!.startsWith(`${node}/`), `${r[5]} under ${node}/`);
+        assert.is(r[1], "0/0");
+        assert.is(`${r[3]} ${r[4]}`, "2000-01-01 00:00");
+      }
+      const modeOf = (suffix: string) => rows.find((r) => r[5]!.endsWith(suffix))![0];
+      assert.is(modeOf("/install.sh"), "-rwxr-xr-x");
+      assert.is(modeOf("/kube-controller-manager-key.pem"), "-rw-------");
+      assert.is(modeOf("/ca-key.pem"), "-rw-------");
+      assert.is(modeOf(".kubeconfig"), "-rw-------");
+      assert.is(modeOf(".service"), "-rw-r--r--");
+      assert.is(modeOf("/SHA256SUMS"), "-rw-r--r--");
+      const unpack = path.join(t.dir, `unpack-${node}`);
+      mkdirSync(unpack);
+      run("tar", ["-xzf", file, "-C", unpack]);
+      assert.equal(snapshot(path.join(unpack, node)), snapshot(path.join(out, "nodes", node)), `${node}: tarball = nodes/${node}/`);
+      run("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: path.join(unpack, node) });
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+tar("should give byte-identical out/ in two fresh folders sharing pki/, with SOURCE_DATE_EPOCH", async () => {
+  const t = tmp();
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = "1700000000";
+  try {
+    const spec = ecdsaSpec(t.dir);
+    const a = path.join(t.dir, "a");
+    const b = path.join(t.dir, "b");
+    assert.is((await cli("generate", spec, "--out", a, "--quiet")).code, 0);
+    mkdirSync(b);
+    cpSync(path.join(a, "pki"), path.join(b, "pki"), { recursive: true });
+    const r = await cli("generate", spec, "--out", b, "--force", "--quiet");
+    assert.is(r.code, 0, r.err);
+    assert.equal(snapshot(b), snapshot(a));
+    if (needTool("tar", "reading entry mtimes")) {
+      const line = run("tar", ["--utc", "-tvzf", path.join(b, "bundles/idc-k8s-01.tar.gz")]).split("\n")[0]!;
+      assert.match(line, /2023-11-14 22:13/);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+    t.cleanup();
+  }
+});
+
+tar.run();
+
+const change = suite("generate: changes");
+
+change("should re-issue the kcm certificate when a node IP changes, say why, and keep the CA", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    const before = snapshot(out);
+    const r = await cli("generate", ecdsaSpec(t.dir, (s) => (s.nodes[2].ip = "103.172.239.72")), "--out", out);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /kube-controller-manager\s+issued\s+.*103\.172\.239\.72/);
+    assert.match(r.out, /ca\s+reused/);
+    assert.match(r.out, /idc-k8s-03\s+changed/);
+    const after = snapshot(out);
+    assert.is(after["pki/ca.pem"], before["pki/ca.pem"]);
+    assert.is(after["pki/ca-key.pem"], before["pki/ca-key.pem"]);
+    assert.is.not(after["pki/kube-controller-manager.pem"], before["pki/kube-controller-manager.pem"]);
+    const unit = "rootfs/etc/systemd/system/kube-controller-manager.service";
+    assert.is(after[`nodes/idc-k8s-01/${unit}`], before[`nodes/idc-k8s-01/${unit}`], "other nodes' units unchanged");
+    assert.is.not(after[`nodes/idc-k8s-03/${unit}`], before[`nodes/idc-k8s-03/${unit}`], "the moved node's unit changed");
+  } finally {
+    t.cleanup();
+  }
+});
+
+change("should remove a dropped node's folder and bundle, and nothing the user put in out/", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    writeFileSync(path.join(out, "README.md"), "ours");
+    const r = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.pop()), "--out", out);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /idc-k8s-03\s+removed/);
+    assert.not.ok(existsSync(path.join(out, "nodes/idc-k8s-03")));
+    assert.not.ok(existsSync(path.join(out, "bundles/idc-k8s-03.tar.gz")));
+    assert.is(readFileSync(path.join(out, "README.md"), "utf8"), "ours");
+  } finally {
+    t.cleanup();
+  }
+});
+
+change("should refuse a non-empty folder it did not write unless --force", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    mkdirSync(out);
+    writeFileSync(path.join(out, "precious.txt"), "x");
+    const r = await cli("generate", ecdsaSpec(t.dir), "--out", out);
+    assert.is(r.code, 2);
+    assert.match(r.err, /not empty and holds no kubebundle manifest\.json/);
+    assert.equal(readdirSync(out), ["precious.txt"]);
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--force", "--quiet")).code, 0);
+    assert.is(readFileSync(path.join(out, "precious.txt"), "utf8"), "x");
+  } finally {
+    t.cleanup();
+  }
+});
+
+change("should print a JSON report with --json and nothing with --quiet", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    const q = await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet");
+    assert.is(q.code, 0);
+    assert.is(q.out, "");
+    const j = await cli("generate", ecdsaSpec(t.dir), "--out", out, "--json");
+    const report = JSON.parse(j.out);
+    assert.is(report.changed, false);
+    assert.equal(report.nodes.map((n: any) => n.status), ["unchanged", "unchanged", "unchanged"]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+change.run();
+
+const manifest = suite("generate: manifest and .gitignore");
+
+manifest("should list every file and certificate, and hold no secret", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    const text = readFileSync(path.join(out, "manifest.json"), "utf8");
+    assert.not.match(text, /PRIVATE KEY|client-key-data|BEGIN/);
+    const m = JSON.parse(text);
+    assert.is(m.generator, "kubebundle");
+    assert.match(m.version, /^\d+\.\d+\.\d+/);
+    assert.is(m.spec.sha256, createHash("sha256").update(readFileSync(path.join(t.dir, "cluster.json"))).digest("hex"));
+    const kcm = m.certificates.find((c: any) => c.id === "kube-controller-manager");
+    assert.equal([...kcm.sans].sort(), ["103.172.238.94", "103.172.239.71", "103.172.239.9", "127.0.0.1"]);
+    for (const k of ["subject", "issuer", "serial", "notBefore", "notAfter", "keyType"]) assert.ok(kcm[k], `certificate ${k}`);
+    assert.match(kcm.subject, /CN=system:kube-controller-manager/);
+    for (const n of m.nodes) {
+      for (const f of n.files) {
+        const disk = path.join(out, "nodes", n.name, f.path);
+        assert.is(f.sha256, createHash("sha256").update(readFileSync(disk)).digest("hex"), f.path);
+        assert.is(f.mode, `0${(statSync(disk).mode & 0o777).toString(8)}`, f.path);
+        assert.is(f.size, statSync(disk).size);
+      }
+      assert.is(n.bundle.sha256, createHash("sha256").update(readFileSync(path.join(out, n.bundle.file))).digest("hex"));
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+manifest("should make git ignore every key, kubeconfig and tarball, and nothing else", async () => {
+  if (!needTool("git", "git check-ignore")) return;
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    run("git", ["init", "-q", t.dir]);
+    const files = Object.keys(snapshot(out)).filter((f) => !f.endsWith("/"));
+    const ignored = new Set(run("git", ["check-ignore", "--no-index", ...files.map((f) => `out/${f}`)], { cwd: t.dir }).trim().split("\n").map((f) => f.slice(4)));
+    for (const f of files) {
+      const secret = /-key\.pem$|\.kubeconfig$|\.tar\.gz$/.test(f);
+      assert.is(ignored.has(f), secret, `${f} ${secret ? "must" : "must not"} be ignored`);
+    }
+    for (const f of files.filter((x) => !ignored.has(x))) assert.not.match(readFileSync(path.join(out, f), "utf8"), /PRIVATE KEY/, `${f} is committed and holds a key`);
+  } finally {
+    t.cleanup();
+  }
+});
+
+manifest.run();
+
+const atomic = suite("generate: failures leave out/ as it was");
+
+atomic("should leave out/ untouched on a broken spec and on a bad CA (exit 2)", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    const before = snapshot(out);
+    const broken = path.join(t.dir, "broken.json");
+    writeFileSync(broken, '{"nodes": [}');
+    const r1 = await cli("generate", broken, "--out", out);
+    assert.is(r1.code, 2);
+    assert.match(r1.err, /broken\.json:1:\d+: \/: JSON syntax error/);
+    writeFileSync(path.join(t.dir, "bad-ca.pem"), "not a certificate\n");
+    writeFileSync(path.join(t.dir, "bad-ca-key.pem"), "not a key\n");
+    const badCa = ecdsaSpec(t.dir, (s) => (s.pki.ca = { certFile: "bad-ca.pem", keyFile: "bad-ca-key.pem" }));
+    const r2 = await cli("generate", badCa, "--out", out);
+    assert.is(r2.code, 2, r2.err);
+    assert.match(r2.err, /bad-ca/);
+    assert.equal(snapshot(out), before);
+    assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder left");
+  } finally {
+    t.cleanup();
+  }
+});
+
+atomic("should leave out/ untouched when the process is killed part-way", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    const spec = ecdsaSpec(t.dir);
+    assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
+    const before = snapshot(out);
+    // A changed spec with RSA-4096 keys: key generation takes long enough to kill the run inside it.
+    const slow = ecdsaSpec(t.dir, (s) => {
+      s.pki.key = { algo: "rsa", size: 4096 };
+      s.nodes[0].ip = "103.172.239.10";
+    });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist/bin/kubebundle.js"), "generate", slow, "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        if (/validated/.test(d.toString())) setTimeout(() => { child.kill("SIGKILL"); resolve(); }, 50);
+      });
+      child.on("exit", () => resolve());
+    });
+    await new Promise((r) => child.on("close", r));
+    assert.is(child.signalCode, "SIGKILL", "the run was killed before it finished");
+    assert.equal(snapshot(out), before);
+    // The next run cleans up whatever the killed one left beside out/.
+    assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
+    assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+atomic.run();
+
