@@ -121,15 +121,16 @@ export function isNotYetIn(row: FlagRow, v: KubeVersion): boolean {
   return row.since !== undefined && compareMinor(v, release(row.since)) < 0;
 }
 
+const isAfterUntil = (row: FlagRow, v: KubeVersion) => row.until !== undefined && compareMinor(v, release(row.until)) > 0;
+
 /** isPastDefault: true when the flag still exists but is no longer emitted by default. */
 export function isPastDefault(row: FlagRow, v: KubeVersion): boolean {
-  return row.until !== undefined && compareMinor(v, release(row.until)) > 0 && !isRemovedIn(row, v);
+  return isAfterUntil(row, v) && !isRemovedIn(row, v);
 }
 
 /** isEmittedIn: true when the row has a default value and the target release gets it by default. */
 export function isEmittedIn(row: FlagRow, v: KubeVersion): boolean {
-  const late = row.until !== undefined && compareMinor(v, release(row.until)) > 0;
-  return row.value !== undefined && !isNotYetIn(row, v) && !isRemovedIn(row, v) && !late;
+  return row.value !== undefined && !isNotYetIn(row, v) && !isRemovedIn(row, v) && !isAfterUntil(row, v);
 }
 
 /** flagRow: the table row of a flag name (without `--`), if any. */

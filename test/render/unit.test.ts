@@ -30,7 +30,7 @@ interface Unit {
   argv: string[];
 }
 
-/** joinContinuations: logical lines: a trailing `\` joins the next line with a space; comments dropped. */
+/** logicalLines: the logical lines: a trailing `\` joins the next line with a space; comments dropped. */
 function logicalLines(text: string): string[] {
   const out: string[] = [];
   let pending = "";
@@ -103,7 +103,7 @@ function parseUnit(text: string): Unit {
   return { settings, argv };
 }
 
-/** guideArgs: the guide's `--flag[=value]` words normalised: bare booleans read `=true`. */
+/** normalised: the `--flag[=value]` arguments, sorted, with bare booleans read `=true`. */
 const normalised = (argv: string[]) => argv.slice(1).map((a) => (a.includes("=") ? a : `${a}=true`)).sort();
 
 // --- real systemd ----------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ inject("should pass every extraArgs value to the program literally, quoted for s
   }
 });
 
-/** spec: the guide's spec with one change, written to a temporary file. */
+/** specWith: the guide's spec with one change, written to a temporary file. */
 function specWith(dir: string, name: string, change: (s: any) => void): string {
   const s = JSON.parse(readFileSync(path.join(FIXTURES, "valid-guide-1.16.json"), "utf8"));
   change(s);
@@ -374,7 +374,7 @@ inject.run();
 // ---------------------------------------------------------------------------------------------
 const tools = suite("rendered units under systemd");
 
-/** ALL: every unit the tests render: each node of each release, plus IPv6, extraArgs and quoting specs. */
+/** allUnits: every unit the tests render: each node of each release, plus IPv6, extraArgs and quoting specs. */
 function allUnits(): Record<string, { text: string; exec: string }> {
   const units: Record<string, { text: string; exec: string }> = {};
   for (const v of MINORS) {
