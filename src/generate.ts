@@ -88,8 +88,8 @@ export async function generate(opts: GenerateOptions, step: Step = () => {}): Pr
   const { cluster, warnings } = loadSpec(opts.spec);
   step(`validated ${opts.spec}: ${cluster.nodes.length} nodes, Kubernetes ${cluster.version.text}`);
 
-  const { reconcilePki, realDeps } = await import("./pki/index.js");
-  const previous = new Map([...readPkiPems(pkiDir)].map(([k, v]) => [k, v.toString("utf8")]));
+  const { reconcilePki, realDeps, readPkiDir } = await import("./pki/index.js");
+  const previous = readPkiDir(pkiDir);
   const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps());
   step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
 

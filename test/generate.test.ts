@@ -65,6 +65,17 @@ flow("should write the contract's tree for the example and leave it byte for byt
     assert.is(mode("nodes/idc-k8s-02/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem"), "600");
     assert.is(mode("nodes/idc-k8s-02/rootfs/etc/systemd/system/kube-controller-manager.service"), "644");
     assert.is(mode("bundles/idc-k8s-02.tar.gz"), "600");
+    assert.is(mode("nodes/idc-k8s-02/rootfs/data/k8s/k8s/kube-controller-manager/verify.sh"), "755");
+    assert.is(snap["admin/"], "700");
+    assert.is(mode("admin/admin-key.pem"), "600");
+    assert.is(mode("admin/admin.kubeconfig"), "600");
+    assert.is(mode("admin/admin.pem"), "644");
+    assert.is(mode("check-ha.sh"), "755");
+    const adminCert = readFileSync(path.join(out, "admin/admin.pem"));
+    for (const f of Object.keys(snap).filter((k) => k.startsWith("nodes/") && !k.endsWith("/"))) {
+      assert.not.ok(readFileSync(path.join(out, f)).equals(adminCert), `${f} is the admin certificate`);
+      assert.not.match(f, /admin/, `${f}: admin credentials never go into a node bundle`);
+    }
     assert.match(first.out, /idc-k8s-01\s+new\s+\d+\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
     assert.match(first.out, /kube-controller-manager\s+issued/);
 
@@ -269,7 +280,7 @@ manifest("should make git ignore every key, kubeconfig and tarball, and nothing 
     const files = Object.keys(snapshot(out)).filter((f) => !f.endsWith("/"));
     const ignored = new Set(run("git", ["check-ignore", "--no-index", ...files.map((f) => `out/${f}`)], { cwd: t.dir }).trim().split("\n").map((f) => f.slice(4)));
     for (const f of files) {
-      const secret = /-key\.pem$|\.kubeconfig$|\.tar\.gz$/.test(f);
+      const secret = /-key\.pem$|\.kubeconfig$|\.tar\.gz$|^admin\//.test(f);
       assert.is(ignored.has(f), secret, `${f} ${secret ? "must" : "must not"} be ignored`);
     }
     for (const f of files.filter((x) => !ignored.has(x))) assert.not.match(readFileSync(path.join(out, f), "utf8"), /PRIVATE KEY/, `${f} is committed and holds a key`);

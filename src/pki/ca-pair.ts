@@ -1,5 +1,6 @@
 // Reading a CA (certificate + key) from PEM text, refusing with a message that names the file.
 import { InputError, type Problem } from "../errors.js";
+import type { Duration } from "../spec/duration.js";
 import { readCertificate, type CertInfo } from "./certinfo.js";
 import type { Crypto } from "./deps.js";
 import { importKeyPair, isEncryptedPem, readKeyObject } from "./keys.js";
@@ -71,7 +72,7 @@ export function checkCaDates(info: CertInfo, src: CaSource, now: Date): void {
 }
 
 /** checkCaOutlives: refuses a CA that expires before a certificate of `validity` issued at `now` would. */
-export function checkCaOutlives(info: CertInfo, src: CaSource, now: Date, validity: { text: string; ms: number }): void {
+export function checkCaOutlives(info: CertInfo, src: CaSource, now: Date, validity: Duration): void {
   const end = now.getTime() + validity.ms;
   if (info.notAfter.getTime() >= end) return;
   const hours = Math.floor((info.notAfter.getTime() - now.getTime()) / 3_600_000);

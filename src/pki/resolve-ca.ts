@@ -1,6 +1,7 @@
 // A CA row: imported from the spec's files, reused from out/pki/, or created; never replaced silently.
 import { readFileSync } from "node:fs";
 import type { Cluster } from "../spec/cluster.js";
+import type { Duration } from "../spec/duration.js";
 import { InputError } from "../errors.js";
 import { keyTypeName, specKeyType } from "./algorithms.js";
 import { CERTS, type CertRow } from "./certlist.js";
@@ -22,9 +23,9 @@ function readText(file: string, src: CaSource, field: "certFile" | "keyFile"): s
 }
 
 /** longestLeaf: the longest validity among the rows `row` signs (what an imported CA must outlive). */
-function longestLeaf(row: CertRow, c: Cluster): { text: string; ms: number } | null {
+function longestLeaf(row: CertRow, c: Cluster): Duration | null {
   const vs = CERTS.filter((r) => r.caId === row.id).map((r) => r.validity(c));
-  return vs.reduce<{ text: string; ms: number } | null>((a, v) => (a && a.ms >= v.ms ? a : v), null);
+  return vs.reduce<Duration | null>((a, v) => (a && a.ms >= v.ms ? a : v), null);
 }
 
 function until(d: Date, now: Date): string {

@@ -37,9 +37,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** RENEW_MIN_MS: the renewal window is never shorter than 30 days. */
 export const RENEW_MIN_MS = 30 * DAY_MS;
 
-/** renewalWindowMs: the last third of the certificate's life, or 30 days, whichever is longer. */
+/** renewalWindowMs: the last third of the certificate's life or 30 days, whichever is longer, but never more than half
+ * its life: a certificate shorter than 60 days would otherwise sit in its window from the start and be re-issued on every run. */
 export function renewalWindowMs(v: Validity): number {
-  return Math.max((v.notAfter.getTime() - v.notBefore.getTime()) / 3, RENEW_MIN_MS);
+  const life = v.notAfter.getTime() - v.notBefore.getTime();
+  return Math.max(life / 3, Math.min(RENEW_MIN_MS, life / 2));
 }
 
 /** isoSeconds: "2125-01-02T03:04:05Z" (ISO 8601, whole seconds, UTC). */

@@ -28,7 +28,15 @@ export const LAYOUT: readonly LayoutRow[] = [
   { id: "kcm-key", kind: "key", target: (c) => path.posix.join(c.spec.paths.certDir, "kube-controller-manager-key.pem") },
   { id: "kcm-kubeconfig", kind: "kubeconfig", target: (c) => path.posix.join(c.spec.paths.configDir, "kube-controller-manager.kubeconfig") },
   { id: "kcm-unit", kind: "unit", target: () => `/etc/systemd/system/${UNIT_NAME}` },
+  { id: "kcm-verify", kind: "script", target: (c) => path.posix.join(workingDir(c), "verify.sh") },
 ];
+
+/** layoutTarget: the target path of the row `id` (which must exist). */
+export function layoutTarget(c: Cluster, id: string): string {
+  const row = LAYOUT.find((r) => r.id === id);
+  if (!row) throw new Error(`no layout row ${id}`);
+  return row.target(c);
+}
 
 /** workingDir: the service's WorkingDirectory, `<dataDir>/kube-controller-manager`. */
 export function workingDir(c: Cluster): string {

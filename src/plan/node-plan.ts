@@ -1,10 +1,11 @@
 // The per-node plan: pure data (bundle path, mode, content) that the write stage lays out.
 // install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
 import path from "node:path";
-import { LAYOUT, MODES, UNIT_NAME, workingDir, type LayoutRow } from "./layout.js";
+import { LAYOUT, MODES, UNIT_NAME, layoutTarget, workingDir, type LayoutRow } from "./layout.js";
 import { renderUnit } from "../render/unit.js";
 import { kcmKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
+import { renderVerifyScript } from "../render/verify-script.js";
 import { sha256sums } from "./sha256sums.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
@@ -33,24 +34,44 @@ export interface NodePlan {
 
 type Certs = Record<"ca" | "kube-controller-manager", PemPair>;
 
+/** Ctx: what a row's content is made from. */
+interface Ctx {
+  c: Cluster;
+  n: ClusterNode;
+  certs: Certs;
+  version: string;
+}
+
 /** CONTENT: what each layout row holds; every row of LAYOUT has an entry. */
-const CONTENT: Record<string, (c: Cluster, n: ClusterNode, certs: Certs) => string> = {
-  "ca-cert": (_c, _n, k) => k.ca.cert,
-  "ca-key": (_c, _n, k) => k.ca.key,
-  "kcm-cert": (_c, _n, k) => k["kube-controller-manager"].cert,
-  "kcm-key": (_c, _n, k) => k["kube-controller-manager"].key,
-  "kcm-kubeconfig": (c, n, k) => kcmKubeconfig(c, n, { ca: k.ca.cert, cert: k["kube-controller-manager"].cert, key: k["kube-controller-manager"].key }),
-  "kcm-unit": (c, n) => renderUnit(c, n),
+const CONTENT: Record<string, (x: Ctx) => string> = {
+  "ca-cert": (x) => x.certs.ca.cert,
+  "ca-key": (x) => x.certs.ca.key,
+  "kcm-cert": (x) => x.certs["kube-controller-manager"].cert,
+  "kcm-key": (x) => x.certs["kube-controller-manager"].key,
+  "kcm-kubeconfig": (x) =>
+    kcmKubeconfig(x.c, x.n, { ca: x.certs.ca.cert, cert: x.certs["kube-controller-manager"].cert, key: x.certs["kube-controller-manager"].key }),
+  "kcm-unit": (x) => renderUnit(x.c, x.n),
+  "kcm-verify": (x) =>
+    renderVerifyScript({
+      node: { name: x.n.name, ip: x.n.ip },
+      securePort: x.c.spec.controllerManager.securePort,
+      unitName: UNIT_NAME,
+      caFile: layoutTarget(x.c, "ca-cert"),
+      certFile: layoutTarget(x.c, "kcm-cert"),
+      keyFile: layoutTarget(x.c, "kcm-key"),
+      kubeconfig: layoutTarget(x.c, "kcm-kubeconfig"),
+      version: x.version,
+    }),
 };
 
-function rootfsFile(row: LayoutRow, c: Cluster, n: ClusterNode, certs: Certs): PlannedFile {
+function rootfsFile(row: LayoutRow, x: Ctx): PlannedFile {
   const fill = CONTENT[row.id];
   if (!fill) throw new Error(`layout row ${row.id} has no content`);
-  const target = row.target(c);
+  const target = row.target(x.c);
   return {
     path: `rootfs${target}`,
     mode: MODES[row.kind],
-    content: Buffer.from(fill(c, n, certs)),
+    content: Buffer.from(fill(x)),
     secret: row.kind === "key" || row.kind === "kubeconfig",
     target,
   };
@@ -69,7 +90,7 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 
 /** planNode: the bundle of one node: rootfs files from LAYOUT, then SHA256SUMS and install.sh derived from them. */
 export function planNode(c: Cluster, node: ClusterNode, certs: Certs, version: string): NodePlan {
-  const rootfs = LAYOUT.map((row) => rootfsFile(row, c, node, certs)).sort(byPath);
+  const rootfs = LAYOUT.map((row) => rootfsFile(row, { c, n: node, certs, version })).sort(byPath);
   const sums: PlannedFile = { path: "SHA256SUMS", mode: 0o644, content: Buffer.from(sha256sums(rootfs)), secret: false };
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },

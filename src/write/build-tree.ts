@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { planNode, type NodePlan } from "../plan/node-plan.js";
+import { planAdmin } from "../plan/admin-plan.js";
 import { buildTar, gzipPinned } from "./tarball.js";
 import { TAR_FORMAT } from "./tar-options.js";
 import { GITIGNORE } from "./gitignore.js";
@@ -68,6 +69,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
   const certs = { ca: pki.certs.ca!, "kube-controller-manager": pki.certs["kube-controller-manager"]! };
   const plans = [...c.nodes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((n) => planNode(c, n, certs, input.version));
+  for (const f of planAdmin(c, { ca: certs.ca, admin: pki.certs.admin! }, input.version)) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
     for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });

@@ -190,10 +190,10 @@ golden("should make byte-identical ECDSA TBSCertificates (signatures are randomi
 });
 
 const GOLDEN = {
-  rsaCa: "",
-  rsaKcm: "",
-  ecCaTbs: "",
-  ecKcmTbs: "",
+  rsaCa: "bb93886fc369d1ad4b7fde8f3ebc1d7ed2b24c25aaf4f90402fbbdf2eb8ec756",
+  rsaKcm: "7ea638d9487106bb43d022310e202ac021d68012980fcc07242a45300a0221d8",
+  ecCaTbs: "d1f2150794510468445f18373c34cb08548167dc04c2cece6b5db5e5aaacb5e4",
+  ecKcmTbs: "d21ceb2f6b69eb7438b07a906c39469e842c6d6b048d66d2a343b0aad4d7576c",
 };
 
 golden.after(() => t.cleanup());

@@ -24,10 +24,13 @@ test("toTime should use UTCTime through 2049 and GeneralizedTime from 2050, with
   assert.is(der("2125-11-02T14:00:40.123Z"), "\x18\x0f21251102140040Z");
 });
 
-test("renewalWindowMs should be the last third of the life, never under 30 days", () => {
+test("renewalWindowMs should be the last third of the life, or 30 days when longer, but at most half the life", () => {
   const at = (days: number) => ({ notBefore: new Date(0), notAfter: new Date(days * DAY) });
   assert.is(renewalWindowMs(at(365)), (365 * DAY) / 3);
+  assert.is(renewalWindowMs(at(89)), 30 * DAY);
   assert.is(renewalWindowMs(at(60)), 30 * DAY);
+  assert.is(renewalWindowMs(at(30)), 15 * DAY);
+  assert.is(renewalWindowMs(at(3)), 1.5 * DAY);
 });
 
 test("isoSeconds, floorSeconds and daysLeft should format and count whole units", () => {

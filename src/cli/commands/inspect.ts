@@ -1,14 +1,27 @@
-// PLACEHOLDER: `kubebundle inspect` lands with the PKI stage.
+// `kubebundle inspect PATH`: a table of every certificate under PATH; exit 1 when one has expired or does not chain.
 import type { CommandModule } from "yargs";
 import type { Ctx } from "../io.js";
 
-export function inspectCommand(ctx: Ctx): CommandModule<object, object> {
+interface Args {
+  path: string;
+  json: boolean;
+}
+
+/** inspectCommand: the table (or --json) of certificates in a .pem, a folder such as out/, or a node tarball. */
+export function inspectCommand(ctx: Ctx): CommandModule<object, Args> {
   return {
     command: "inspect <path>",
-    describe: "table of certificates under PATH (not yet available)",
-    handler: () => {
-      ctx.io.err("inspect: not yet available");
-      ctx.code = 1;
+    describe: "table of certificates under PATH (a .pem, an out folder, or a node tarball): subject, SANs, issuer, key, not-after, days left, chain",
+    builder: (y) =>
+      y
+        .positional("path", { type: "string", demandOption: true, describe: "a .pem file, a folder such as out/, or a node .tar.gz" })
+        .option("json", { type: "boolean", default: false, describe: "print the report as JSON" }) as any,
+    handler: async (args) => {
+      const { inspectPath } = await import("../../pki/inspect/report.js");
+      const { formatTable } = await import("../../pki/inspect/table.js");
+      const report = await inspectPath(args.path);
+      ctx.io.out(args.json ? JSON.stringify(report, null, 2) : formatTable(report));
+      if (report.problems.length > 0) ctx.code = 1;
     },
   };
 }

@@ -1,0 +1,71 @@
+// The text files `inspect` reads under a path: one file, a folder (recursively) or a node tarball (in memory).
+import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import path from "node:path";
+import { list } from "tar";
+import { InputError } from "../../errors.js";
+
+/** SourceFile: a file that may hold certificates; `name` is what the report shows, `dir` groups the files that sit side by side. */
+export interface SourceFile {
+  name: string;
+  dir: string;
+  text: string;
+  /** Candidate issuers only: read to check chains, not listed. */
+  besideOnly?: boolean;
+}
+
+/** Wanted: certificate-bearing file names (PEM files and kubeconfigs). */
+const WANTED = /\.(pem|crt|kubeconfig)$/;
+const TARBALL = /\.(tar\.gz|tgz)$/;
+
+function statOrRefuse(target: string): Stats {
+  try {
+    return statSync(target);
+  } catch {
+    throw new InputError("inspect-not-found", `${target}: no such file or folder (give a .pem file, an output folder such as out/, or a node tarball)`);
+  }
+}
+
+function walk(root: string, rel = ""): SourceFile[] {
+  const out: SourceFile[] = [];
+  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const name = path.posix.join(rel, entry.name);
+    if (entry.isDirectory()) out.push(...walk(root, name));
+    else if (entry.isFile() && WANTED.test(entry.name)) out.push({ name, dir: path.posix.dirname(name), text: readFileSync(path.join(root, name), "utf8") });
+  }
+  return out;
+}
+
+async function readTarball(file: string): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  try {
+    await list({
+      file,
+      strict: true,
+      onReadEntry: (e) => {
+        if (e.type !== "File" || !WANTED.test(e.path)) return void e.resume();
+        const chunks: Buffer[] = [];
+        e.on("data", (c: Buffer) => chunks.push(c));
+        e.on("end", () => out.push({ name: e.path, dir: path.posix.dirname(e.path), text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    });
+  } catch (e) {
+    throw new InputError("inspect-unreadable", `${file}: not a readable tarball (${(e as Error).message})`);
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** siblings: the other PEM files beside `file`, read as candidate issuers ("the CA beside it"). */
+function siblings(file: string): SourceFile[] {
+  const dir = path.dirname(file);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".pem") && path.join(dir, e.name) !== file)
+    .map((e) => ({ name: path.join(dir, e.name), dir, text: readFileSync(path.join(dir, e.name), "utf8"), besideOnly: true }));
+}
+
+/** readSources: every certificate-bearing file under `target`: itself (plus its sibling PEMs as issuers), a folder's files, or a tarball's entries. */
+export async function readSources(target: string): Promise<SourceFile[]> {
+  const st = statOrRefuse(target);
+  if (st.isDirectory()) return walk(target);
+  if (TARBALL.test(target)) return readTarball(target);
+  return [{ name: target, dir: path.dirname(target), text: readFileSync(target, "utf8") }, ...siblings(target)];
+}

@@ -1,0 +1,48 @@
+// What the admin host gets, outside every node bundle: out/admin/ credentials and out/check-ha.sh.
+import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
+import { renderCheckHaScript } from "../render/check-ha-script.js";
+import { usesLeaseLock } from "./contract.js";
+import { MODES, UNIT_NAME } from "./layout.js";
+import type { Cluster } from "../spec/cluster.js";
+import type { PemPair } from "./node-plan.js";
+
+/** AdminFile: one file of out/ (path relative to out/). */
+export interface AdminFile {
+  path: string;
+  mode: number;
+  content: Buffer;
+}
+
+/** ADMIN_USER: the admin kubeconfig's user and context. */
+export const ADMIN_USER = "admin";
+
+/** LEADER_ELECTION: kube-controller-manager's defaults (--leader-elect-lease-duration, --leader-elect-retry-period). */
+const LEADER_ELECTION = { leaseDurationSeconds: 15, retryPeriodSeconds: 2 } as const;
+
+/** planAdmin: admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh. */
+export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, version: string): AdminFile[] {
+  const kubeconfig = serializeKubeconfig(
+    buildKubeconfig({
+      clusterName: c.spec.clusterName,
+      server: serverFor(c, c.nodes[0]!),
+      user: ADMIN_USER,
+      caPem: certs.ca.cert,
+      certPem: certs.admin.cert,
+      keyPem: certs.admin.key,
+    }),
+  );
+  const checkHa = renderCheckHaScript({
+    nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
+    unitName: UNIT_NAME,
+    leaderLock: usesLeaseLock(c.version) ? "lease" : "endpoints",
+    ...LEADER_ELECTION,
+    kubeconfig: "admin/admin.kubeconfig",
+    version,
+  });
+  return [
+    { path: "admin/admin.pem", mode: MODES.cert, content: Buffer.from(certs.admin.cert) },
+    { path: "admin/admin-key.pem", mode: MODES.key, content: Buffer.from(certs.admin.key) },
+    { path: "admin/admin.kubeconfig", mode: MODES.kubeconfig, content: Buffer.from(kubeconfig) },
+    { path: "check-ha.sh", mode: MODES.script, content: Buffer.from(checkHa) },
+  ];
+}

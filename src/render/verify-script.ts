@@ -1,0 +1,44 @@
+// The bundle's verify.sh, rendered from templates/verify.sh.ejs; every value enters it as one single-quoted word.
+import path from "node:path";
+import { renderTemplate } from "./_templates.js";
+import { shellQuote } from "./install-script.js";
+
+/** VerifyScriptInput: what verify.sh checks on one node; file paths are absolute paths on the node. */
+export interface VerifyScriptInput {
+  node: { name: string; ip: string };
+  /** kube-controller-manager's --secure-port. */
+  securePort: number;
+  /** The systemd unit, e.g. "kube-controller-manager.service". */
+  unitName: string;
+  /** The cluster CA that signs the serving certificate. */
+  caFile: string;
+  /** The node's kube-controller-manager client certificate and key, presented to /healthz. */
+  certFile: string;
+  keyFile: string;
+  /** The node's kube-controller-manager kubeconfig, used to reach the apiserver. */
+  kubeconfig: string;
+  /** kubebundle's version, shown by the script. */
+  version: string;
+}
+
+/** renderVerifyScript: verify.sh for one node; throws on a port out of range, a relative path or an empty value. */
+export function renderVerifyScript(input: VerifyScriptInput): string {
+  if (!Number.isInteger(input.securePort) || input.securePort < 1 || input.securePort > 65535) {
+    throw new Error(`verify.sh: bad secure port ${input.securePort}`);
+  }
+  for (const [what, value] of [["node name", input.node.name], ["node ip", input.node.ip], ["unit name", input.unitName]] as const) {
+    if (value === "") throw new Error(`verify.sh: empty ${what}`);
+  }
+  for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) checkedPath(p);
+  return renderTemplate("verify.sh.ejs", { ...input, q: shellQuote });
+}
+
+// --- internal ---
+
+/** An absolute, normalised file path; throws otherwise. */
+function checkedPath(p: string): string {
+  if (!p.startsWith("/") || path.posix.normalize(p) !== p || p.endsWith("/")) {
+    throw new Error(`verify.sh: ${JSON.stringify(p)} is not an absolute normalised file path`);
+  }
+  return p;
+}

@@ -1,0 +1,47 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+import { generateKeyPair, importKeyPair, isEncryptedPem, keyPem, readKeyObject } from "../../src/pki/keys.js";
+import { pemBlocks } from "../../src/pki/pem.js";
+import { countingCrypto } from "./_support.js";
+
+const test = suite("keys");
+const crypto = globalThis.crypto as any;
+
+test("generateKeyPair should make keys of the asked type through crypto.subtle, written as PKCS#1 or SEC1", async () => {
+  const counting = countingCrypto();
+  const rsa = await generateKeyPair({ algo: "rsa", size: 2048 }, counting.crypto);
+  const ec = await generateKeyPair({ algo: "ecdsa", size: 384 }, counting.crypto);
+  assert.is(counting.generated, 2);
+  assert.equal(pemBlocks(rsa.pem).map((b) => b.label), ["RSA PRIVATE KEY"]);
+  assert.equal(pemBlocks(ec.pem).map((b) => b.label), ["EC PRIVATE KEY"]);
+  assert.equal(createPrivateKey(rsa.pem).asymmetricKeyDetails, { modulusLength: 2048, publicExponent: 65537n });
+  assert.is(createPrivateKey(ec.pem).asymmetricKeyDetails!.namedCurve, "secp384r1");
+  assert.equal(Buffer.from(ec.spki), createPublicKey(ec.keyObject).export({ type: "spki", format: "der" }));
+});
+
+test("readKeyObject and importKeyPair should take PKCS#1, SEC1 and PKCS#8 PEM alike", async () => {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  for (const type of ["sec1", "pkcs8"] as const) {
+    const pair = await importKeyPair(readKeyObject(privateKey.export({ type, format: "pem" }).toString()), crypto);
+    assert.equal(pair!.type, { algo: "ecdsa", size: 256 });
+    assert.is(pair!.pem, keyPem(privateKey));
+  }
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  const pair = await importKeyPair(readKeyObject(rsa.export({ type: "pkcs8", format: "pem" }).toString()), crypto);
+  assert.match(pair!.pem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+  assert.is(await importKeyPair(generateKeyPairSync("ed25519").privateKey, crypto), null);
+});
+
+test("isEncryptedPem should spot PKCS#8 and legacy encrypted keys; readKeyObject should throw on them", () => {
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+  const pkcs8 = rsa.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "x" }).toString();
+  const legacy = rsa.export({ type: "pkcs1", format: "pem", cipher: "aes-256-cbc", passphrase: "x" }).toString();
+  assert.ok(isEncryptedPem(pkcs8));
+  assert.ok(isEncryptedPem(legacy));
+  assert.not.ok(isEncryptedPem(keyPem(rsa)));
+  assert.throws(() => readKeyObject(pkcs8));
+  assert.throws(() => readKeyObject("not a key"));
+});
+
+test.run();

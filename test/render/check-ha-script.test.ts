@@ -1,0 +1,532 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { UNIT_NAME } from "../../src/plan/layout.js";
+import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
+import { shellQuote } from "../../src/render/install-script.js";
+import { needTool, ROOT, tmp } from "../helpers/tools.js";
+
+const FIXTURES = path.join(ROOT, "test/fixtures/ha");
+const GUIDE_NODES = [
+  { name: "idc-k8s-01", ip: "103.172.239.9" },
+  { name: "idc-k8s-02", ip: "103.172.238.94" },
+  { name: "idc-k8s-03", ip: "103.172.239.71" },
+];
+const OLD_HOLDER = "idc-k8s-01_adbda074-c882-46f1-8267-f2e7eee4c941";
+const NEW_HOLDER = "idc-k8s-02_1cf03fd6-fc2c-4519-9ce9-71e3c0cd0214";
+type Lock = CheckHaScriptInput["leaderLock"];
+
+function inputFor(lock: Lock, over: Partial<CheckHaScriptInput> = {}): CheckHaScriptInput {
+  return {
+    nodes: GUIDE_NODES,
+    unitName: UNIT_NAME,
+    leaderLock: lock,
+    leaseDurationSeconds: 15,
+    retryPeriodSeconds: 2,
+    kubeconfig: "admin/admin.kubeconfig",
+    version: "0.0.0-test",
+    ...over,
+  };
+}
+
+// --- stand-ins on PATH: `kubectl` replays the recorded lock objects, `ssh` records its calls ---
+//
+// kubectl serves test/fixtures/ha/<kind>-before.json until ssh has stopped the service and it has
+// been read STANDIN_DELAY_READS more times, then <kind>-after.json (STANDIN_MODE=handover), or
+// -before.json for ever (STANDIN_MODE=stuck). It evaluates `-o jsonpath=` templates: field paths
+// with `\.` inside keys and quoted literals, which is what check-ha.sh uses; a test compares the
+// results with the real kubectl's.
+
+const KUBECTL_STANDIN = String.raw`#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const env = process.env;
+const args = process.argv.slice(2);
+fs.appendFileSync(env.STANDIN_KUBECTL_LOG, JSON.stringify(args) + "\n");
+
+function jsonpath(tpl, obj) {
+  let out = "";
+  for (let i = 0; i < tpl.length; ) {
+    if (tpl[i] !== "{") { out += tpl[i++]; continue; }
+    let end = i + 1, quoted = false;
+    for (; end < tpl.length && (quoted || tpl[end] !== "}"); end++) {
+      if (tpl[end] === "\\") end++;
+      else if (tpl[end] === '"') quoted = !quoted;
+    }
+    const expr = tpl.slice(i + 1, end);
+    i = end + 1;
+    if (expr.startsWith('"')) { out += JSON.parse(expr); continue; }
+    if (!expr.startsWith(".")) { console.error("stand-in kubectl: unsupported jsonpath " + expr); process.exit(3); }
+    let v = obj;
+    for (const k of expr.slice(1).split(/(?<!\\)\./)) v = v == null ? undefined : v[k.replace(/\\\./g, ".")];
+    if (v !== undefined && v !== null) out += typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+const get = args.indexOf("get");
+const kind = get >= 0 ? args[get + 1] : "";
+let output = "";
+args.forEach((a, i) => {
+  if (a === "-o" || a === "--output") output = args[i + 1];
+  else if (a.startsWith("-o=") || a.startsWith("--output=")) output = a.slice(a.indexOf("=") + 1);
+});
+const state = fs.existsSync(env.STANDIN_STATE) ? fs.readFileSync(env.STANDIN_STATE, "utf8") : "";
+let phase = "before";
+if (/^stop /m.test(state) && env.STANDIN_MODE !== "stuck") {
+  const counter = env.STANDIN_STATE + ".reads";
+  const reads = fs.existsSync(counter) ? Number(fs.readFileSync(counter, "utf8")) + 1 : 1;
+  fs.writeFileSync(counter, String(reads));
+  if (reads > Number(env.STANDIN_DELAY_READS || 0)) phase = "after";
+}
+const file = path.join(env.STANDIN_FIXTURES, kind + "-" + phase + ".json");
+const plural = kind === "lease" ? "leases.coordination.k8s.io" : kind;
+if (!fs.existsSync(file)) {
+  console.error("Error from server (NotFound): " + plural + ' "kube-controller-manager" not found');
+  process.exit(1);
+}
+const obj = JSON.parse(fs.readFileSync(file, "utf8"));
+process.stdout.write(output.startsWith("jsonpath=") ? jsonpath(output.slice(9), obj) : JSON.stringify(obj, null, 4) + "\n");
+`;
+
+const SSH_STANDIN = String.raw`#!/usr/bin/env node
+const fs = require("fs");
+const env = process.env;
+const args = process.argv.slice(2);
+fs.appendFileSync(env.STANDIN_SSH_LOG, JSON.stringify(args) + "\n");
+const at = args.indexOf("systemctl");
+const action = at >= 0 ? args[at + 1] : "";
+const dest = args.find((a) => a.includes("@"));
+if (action === "stop" || action === "start") fs.appendFileSync(env.STANDIN_STATE, action + " " + dest + "\n");
+if (env.STANDIN_SSH_FAIL === action) { console.error("ssh: connect to host: Connection timed out"); process.exit(255); }
+`;
+
+interface Ha {
+  dir: string;
+  script: string;
+  kubeconfig: string;
+  env: Record<string, string>;
+  kubectlCalls(): string[][];
+  sshCalls(): string[][];
+  cleanup(): void;
+}
+
+/** A temp out/ folder (path with spaces) holding check-ha.sh and admin/admin.kubeconfig, and the stand-ins. */
+function setup(lock: Lock, over: Partial<CheckHaScriptInput> = {}): Ha {
+  const t = tmp();
+  const dir = path.join(t.dir, "out dir");
+  const bin = path.join(t.dir, "stand-ins");
+  mkdirSync(path.join(dir, "admin"), { recursive: true });
+  mkdirSync(bin);
+  const kubeconfig = path.join(dir, "admin", "admin.kubeconfig");
+  writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\n", { mode: 0o600 });
+  const script = path.join(dir, "check-ha.sh");
+  writeFileSync(script, renderCheckHaScript(inputFor(lock, over)), { mode: 0o755 });
+  writeFileSync(path.join(bin, "kubectl"), KUBECTL_STANDIN, { mode: 0o755 });
+  writeFileSync(path.join(bin, "ssh"), SSH_STANDIN, { mode: 0o755 });
+  const logs = { kubectl: path.join(t.dir, "kubectl.log"), ssh: path.join(t.dir, "ssh.log") };
+  const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : []);
+  return {
+    dir,
+    script,
+    kubeconfig,
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      STANDIN_KUBECTL_LOG: logs.kubectl,
+      STANDIN_SSH_LOG: logs.ssh,
+      STANDIN_STATE: path.join(t.dir, "state"),
+      STANDIN_FIXTURES: FIXTURES,
+      STANDIN_MODE: "handover",
+    },
+    kubectlCalls: () => read(logs.kubectl),
+    sshCalls: () => read(logs.ssh),
+    cleanup: t.cleanup,
+  };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+  ms: number;
+}
+
+/** Runs check-ha.sh by its absolute path from / ; `onStart` gets the child (to send it a signal). */
+function runAsync(h: Ha, args: string[], env: Record<string, string> = {}, onStart?: (c: ChildProcess) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(h.script, args, { cwd: "/", env: { ...process.env, ...h.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err, ms: Date.now() - t0 });
+    });
+    onStart?.(child);
+  });
+}
+
+const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.out}--- stderr\n${r.err}`;
+const sshLine = (user: string, ip: string, action: string, opts: string[] = []) => [...opts, `${user}@${ip}`, ...(user === "root" ? [] : ["sudo", "-n"]), "systemctl", action, UNIT_NAME];
+
+// --- the leader ---
+
+const leader = suite("check-ha.sh leader");
+
+leader("should print the Lease holder, its node, times and transitions (1.17+)", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, []);
+    assert.is(r.code, 0, show(r));
+    assert.is(
+      r.out,
+      [
+        "lock: Lease kube-system/kube-controller-manager",
+        `leader: idc-k8s-01 (103.172.239.9), holderIdentity ${OLD_HOLDER}`,
+        "acquired: 2024-04-01T05:59:12.437829Z",
+        "renewed: 2024-04-01T06:03:37.612845Z",
+        "transitions: 0",
+        "",
+      ].join("\n"),
+    );
+    const calls = h.kubectlCalls();
+    assert.is(calls.length, 1);
+    assert.equal(calls[0]!.slice(0, 8), ["--kubeconfig", h.kubeconfig, "--request-timeout=5s", "get", "lease", "--namespace", "kube-system", "kube-controller-manager"]);
+    assert.equal(h.sshCalls(), []);
+  } finally {
+    h.cleanup();
+  }
+});
+
+leader("should print the Endpoints annotation's holder, its node, times and transitions (1.16)", async () => {
+  const h = setup("endpoints");
+  try {
+    const r = await runAsync(h, []);
+    assert.is(r.code, 0, show(r));
+    assert.is(
+      r.out,
+      [
+        "lock: Endpoints kube-system/kube-controller-manager, annotation control-plane.alpha.kubernetes.io/leader",
+        `leader: idc-k8s-01 (103.172.239.9), holderIdentity ${OLD_HOLDER}`,
+        "acquired: 2024-04-01T05:59:12Z",
+        "renewed: 2024-04-01T06:03:37Z",
+        "transitions: 0",
+        "",
+      ].join("\n"),
+    );
+    assert.equal(h.kubectlCalls()[0]!.slice(3, 8), ["get", "endpoints", "--namespace", "kube-system", "kube-controller-manager"]);
+  } finally {
+    h.cleanup();
+  }
+});
+
+leader("should print one JSON document with --json, for both eras", async () => {
+  for (const [lock, acquired] of [["lease", "2024-04-01T05:59:12.437829Z"], ["endpoints", "2024-04-01T05:59:12Z"]] as const) {
+    const h = setup(lock);
+    try {
+      const r = await runAsync(h, ["--json"]);
+      assert.is(r.code, 0, show(r));
+      assert.equal(JSON.parse(r.out), {
+        lock,
+        leader: { holderIdentity: OLD_HOLDER, node: "idc-k8s-01", ip: "103.172.239.9", acquireTime: acquired, renewTime: lock === "lease" ? "2024-04-01T06:03:37.612845Z" : "2024-04-01T06:03:37Z", transitions: 0 },
+      });
+      assert.match(r.err, "leader: idc-k8s-01");
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+leader("should name a holder whose hostname is no node, and use --kubeconfig when given", async () => {
+  const h = setup("lease", { nodes: [{ name: "cp-1", ip: "10.0.0.1" }, { name: "cp-2", ip: "10.0.0.2" }] });
+  try {
+    const other = path.join(h.dir, "other.kubeconfig");
+    writeFileSync(other, "apiVersion: v1\n");
+    const r = await runAsync(h, ["--kubeconfig", other]);
+    assert.is(r.code, 0, show(r));
+    assert.match(r.out, `leader: holderIdentity ${OLD_HOLDER} (no node of this cluster is named idc-k8s-01)\n`);
+    assert.equal(h.kubectlCalls()[0]!.slice(0, 2), ["--kubeconfig", other]);
+  } finally {
+    h.cleanup();
+  }
+});
+
+leader("should match a holder's FQDN hostname to the node named by its first label", async () => {
+  const h = setup("lease", { nodes: [{ name: "idc-k8s", ip: "10.0.0.9" }, { name: "idc-k8s-01", ip: "10.0.0.1" }] });
+  try {
+    // "idc-k8s" must not match "idc-k8s-01_...": only the whole hostname or its first label counts.
+    const r = await runAsync(h, []);
+    assert.match(r.out, `leader: idc-k8s-01 (10.0.0.1), holderIdentity ${OLD_HOLDER}\n`, show(r));
+  } finally {
+    h.cleanup();
+  }
+});
+
+leader("should fail clearly when the lock object or the kubeconfig is missing, and refuse bad options", async () => {
+  const h = setup("endpoints");
+  try {
+    const none = await runAsync(h, [], { STANDIN_FIXTURES: path.join(h.dir, "admin") });
+    assert.is(none.code, 1, show(none));
+    assert.match(none.err, 'cannot read the Endpoints kube-system/kube-controller-manager, annotation control-plane.alpha.kubernetes.io/leader: Error from server (NotFound): endpoints "kube-controller-manager" not found');
+    const nokc = await runAsync(h, ["--kubeconfig", path.join(h.dir, "nope")]);
+    assert.is(nokc.code, 1, show(nokc));
+    assert.match(nokc.err, `cannot read the admin kubeconfig ${path.join(h.dir, "nope")}`);
+    for (const [args, msg] of [
+      [["--timeout", "soon"], "--timeout: not a number of seconds: soon"],
+      [["--timeout", "0"], "--timeout: not a number of seconds: 0"],
+      [["--ssh-opts", "-o 'ProxyCommand=x"], "--ssh-opts: unbalanced quotes"],
+      [["--ssh-user", "root;reboot"], "--ssh-user: not a user name"],
+      [["--kubeconfig"], "--kubeconfig needs a value"],
+      [["--bogus"], "unknown option: --bogus"],
+    ] as const) {
+      const r = await runAsync(h, ["--failover", ...args]);
+      assert.is(r.code, 2, `${args.join(" ")}: ${show(r)}`);
+      assert.match(r.err, msg);
+    }
+    assert.equal(h.sshCalls(), []);
+  } finally {
+    h.cleanup();
+  }
+});
+
+leader("should document its options in --help with the computed timeout", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--help"]);
+    assert.is(r.code, 0, show(r));
+    for (const s of ["--failover", "--ssh-user", "--ssh-opts", "--timeout", "--kubeconfig", "--json", "default 24: lease duration\n                     15s + 2 x retry period 2s + margin", "admin/admin.kubeconfig beside this script"]) {
+      assert.match(r.out, s);
+    }
+  } finally {
+    h.cleanup();
+  }
+});
+
+// --- failover ---
+
+const failover = suite("check-ha.sh --failover");
+
+failover("should stop only the leader's node, report the new Lease holder and the handover time, and start it again", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--failover"], { STANDIN_DELAY_READS: "1" });
+    assert.is(r.code, 0, show(r));
+    assert.match(r.out, "stopping kube-controller-manager.service on the leader's node idc-k8s-01 (103.172.239.9) as root\n");
+    assert.match(r.out, "waiting up to 24s for another node to take over\n");
+    assert.match(r.out, `new leader: idc-k8s-02 (103.172.238.94), holderIdentity ${NEW_HOLDER}\n`);
+    const took = /^handover took (\d+\.\d)s \(stop to new holder seen; acquired 2024-04-01T06:05:57\.118204Z, transitions 1\)$/m.exec(r.out);
+    assert.ok(took, show(r));
+    assert.ok(Number(took![1]) >= 1 && Number(took![1]) < 10, took![1]);
+    assert.match(r.out, "started kube-controller-manager.service on idc-k8s-01 (103.172.239.9)\n");
+    assert.equal(h.sshCalls(), [sshLine("root", "103.172.239.9", "stop"), sshLine("root", "103.172.239.9", "start")]);
+    assert.ok(r.out.indexOf("new leader") < r.out.indexOf("started"), "restarted after the handover");
+  } finally {
+    h.cleanup();
+  }
+});
+
+failover("should read the Endpoints annotation (1.16), with --ssh-user through sudo and --ssh-opts split like a shell", async () => {
+  const h = setup("endpoints");
+  try {
+    const opts = `-p 2222  -o 'UserKnownHostsFile /tmp/known hosts' -o "ConnectTimeout=5" -i /keys/a\\ b`;
+    const r = await runAsync(h, ["--failover", "--ssh-user", "ops", "--ssh-opts", opts]);
+    assert.is(r.code, 0, show(r));
+    assert.match(r.out, `new leader: idc-k8s-02 (103.172.238.94), holderIdentity ${NEW_HOLDER}\n`);
+    assert.match(r.out, /^handover took \d+\.\ds \(stop to new holder seen; acquired 2024-04-01T06:05:57Z, transitions 1\)$/m);
+    const words = ["-p", "2222", "-o", "UserKnownHostsFile /tmp/known hosts", "-o", "ConnectTimeout=5", "-i", "/keys/a b"];
+    assert.equal(h.sshCalls(), [sshLine("ops", "103.172.239.9", "stop", words), sshLine("ops", "103.172.239.9", "start", words)]);
+  } finally {
+    h.cleanup();
+  }
+});
+
+failover("should exit non-zero when no other node takes over within --timeout, and still start the stopped service", async () => {
+  for (const lock of ["lease", "endpoints"] as const) {
+    const h = setup(lock);
+    try {
+      const r = await runAsync(h, ["--failover", "--timeout", "2"], { STANDIN_MODE: "stuck" });
+      assert.is(r.code, 1, show(r));
+      assert.match(r.err, new RegExp(`no other node took over within [2-9]\\.\\ds \\(holder still ${OLD_HOLDER}\\)`));
+      assert.not.match(r.out, "new leader");
+      assert.match(r.out, "started kube-controller-manager.service on idc-k8s-01 (103.172.239.9)\n");
+      assert.equal(h.sshCalls(), [sshLine("root", "103.172.239.9", "stop"), sshLine("root", "103.172.239.9", "start")]);
+      assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+failover("should report the failover as JSON with --json", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--failover", "--json"]);
+    assert.is(r.code, 0, show(r));
+    const doc = JSON.parse(r.out) as { lock: string; leader: { node: string }; failover: Record<string, unknown> };
+    assert.is(doc.lock, "lease");
+    assert.is(doc.leader.node, "idc-k8s-01");
+    const f = doc.failover;
+    assert.equal(f.stopped, { node: "idc-k8s-01", ip: "103.172.239.9" });
+    assert.equal(f.newLeader, { holderIdentity: NEW_HOLDER, node: "idc-k8s-02", ip: "103.172.238.94", acquireTime: "2024-04-01T06:05:57.118204Z", renewTime: "2024-04-01T06:06:55.903117Z", transitions: 1 });
+    assert.is(typeof f.handoverSeconds, "number");
+    assert.equal([f.timeoutSeconds, f.restarted, f.ok], [24, true, true]);
+    const stuck = await runAsync(setupReuse(h), ["--failover", "--json", "--timeout", "1"], { STANDIN_MODE: "stuck" });
+    assert.is(stuck.code, 1, show(stuck));
+    const s = (JSON.parse(stuck.out) as { failover: Record<string, unknown> }).failover;
+    assert.equal([s.newLeader, s.handoverSeconds, s.timeoutSeconds, s.restarted, s.ok], [null, null, 1, true, false]);
+  } finally {
+    h.cleanup();
+  }
+});
+
+/** The same out dir with a fresh stand-in state (the service "running" again). */
+function setupReuse(h: Ha): Ha {
+  writeFileSync(h.env.STANDIN_STATE!, "");
+  return h;
+}
+
+failover("should exit non-zero and say so when the stopped service cannot be started again", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--failover"], { STANDIN_SSH_FAIL: "start" });
+    assert.is(r.code, 1, show(r));
+    assert.match(r.out, "new leader: idc-k8s-02");
+    assert.match(r.err, `could not start kube-controller-manager.service on idc-k8s-01 (103.172.239.9) again; run: ssh root@103.172.239.9 systemctl start kube-controller-manager.service`);
+    assert.is(h.sshCalls().length, 2);
+  } finally {
+    h.cleanup();
+  }
+});
+
+failover("should start the stopped service again when interrupted while waiting", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--failover", "--timeout", "60"], { STANDIN_MODE: "stuck" }, (child) => {
+      const poll = setInterval(() => {
+        if (h.sshCalls().length === 1) {
+          clearInterval(poll);
+          setTimeout(() => child.kill("SIGTERM"), 300);
+        }
+      }, 50);
+      child.on("close", () => clearInterval(poll));
+    });
+    assert.is(r.code, 143, show(r));
+    assert.equal(h.sshCalls(), [sshLine("root", "103.172.239.9", "stop"), sshLine("root", "103.172.239.9", "start")]);
+    assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
+  } finally {
+    h.cleanup();
+  }
+});
+
+failover("should start it again when the stop command fails, and stop nothing when it cannot tell the leader's node", async () => {
+  const h = setup("lease");
+  try {
+    const r = await runAsync(h, ["--failover"], { STANDIN_SSH_FAIL: "stop" });
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, "ssh root@103.172.239.9 systemctl stop kube-controller-manager.service failed");
+    assert.equal(h.sshCalls(), [sshLine("root", "103.172.239.9", "stop"), sshLine("root", "103.172.239.9", "start")]);
+  } finally {
+    h.cleanup();
+  }
+  const u = setup("lease", { nodes: [{ name: "cp-1", ip: "10.0.0.1" }, { name: "cp-2", ip: "10.0.0.2" }] });
+  try {
+    const r = await runAsync(u, ["--failover"]);
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, "the leader's hostname idc-k8s-01 is not a node of this cluster; nothing was stopped");
+    assert.equal(u.sshCalls(), []);
+  } finally {
+    u.cleanup();
+  }
+  const one = setup("lease", { nodes: [GUIDE_NODES[0]!] });
+  try {
+    const r = await runAsync(one, ["--failover"]);
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, "one control-plane node: no other node could take over; nothing was stopped");
+    assert.equal(one.sshCalls(), []);
+  } finally {
+    one.cleanup();
+  }
+});
+
+failover("should agree with the real kubectl on every jsonpath template it sends", async () => {
+  if (!needTool("kubectl", "cross-check of the stand-in kubectl's jsonpath")) return;
+  for (const lock of ["lease", "endpoints"] as const) {
+    const h = setup(lock);
+    try {
+      const r = await runAsync(h, []);
+      assert.is(r.code, 0, show(r));
+      const call = h.kubectlCalls()[0]!;
+      const output = call[call.indexOf("-o") + 1]!;
+      assert.ok(output.startsWith("jsonpath="), output);
+      for (const phase of ["before", "after"]) {
+        const fixture = path.join(FIXTURES, `${lock === "lease" ? "lease" : "endpoints"}-${phase}.json`);
+        const env = { ...process.env, HOME: h.dir, KUBECONFIG: path.join(h.dir, "none") };
+        const real = spawnSync("kubectl", ["label", "--local", "-f", fixture, "kubebundle-replay=1", "-o", output], { encoding: "utf8", env });
+        assert.is(real.status, 0, real.stderr);
+        const mode = phase === "before" ? "stuck" : "handover";
+        writeFileSync(h.env.STANDIN_STATE!, phase === "before" ? "" : "stop x\n");
+        const standIn = spawnSync("kubectl", call, { encoding: "utf8", env: { ...process.env, ...h.env, STANDIN_MODE: mode } });
+        assert.is(standIn.status, 0, standIn.stderr);
+        assert.is(standIn.stdout, real.stdout, `${lock} ${phase}`);
+      }
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+// --- rendering ---
+
+const render = suite("renderCheckHaScript");
+
+render("should be clean under shellcheck for both eras", () => {
+  if (!needTool("shellcheck", "check-ha.sh lint")) return;
+  for (const lock of ["lease", "endpoints"] as const) {
+    const h = setup(lock, { nodes: [...GUIDE_NODES, { name: "cp-6", ip: "fd00::6" }] });
+    try {
+      const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", h.script], { encoding: "utf8" });
+      assert.is(r.status, 0, r.stdout + r.stderr);
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+render("should wait at most lease duration + 2 retry periods + a margin by default", () => {
+  assert.is(handoverTimeoutSeconds({ leaseDurationSeconds: 15, retryPeriodSeconds: 2 }), 24);
+  const text = renderCheckHaScript(inputFor("lease", { leaseDurationSeconds: 30, retryPeriodSeconds: 5 }));
+  assert.match(text, "readonly LEASE_DURATION='30'\n");
+  assert.match(text, "readonly RETRY_PERIOD='5'\n");
+  assert.match(text, "readonly DEFAULT_TIMEOUT='45'\n");
+});
+
+render("should put every value in as one single-quoted word", () => {
+  const text = renderCheckHaScript(inputFor("endpoints", { nodes: [{ name: "cp-1", ip: "fd00::1" }, { name: "it's", ip: "$(reboot)" }], kubeconfig: "admin dir/admin.kubeconfig", version: "1.2.3" }));
+  assert.match(text, `readonly LEADER_LOCK='endpoints'\n`);
+  assert.match(text, `readonly DEFAULT_KUBECONFIG='admin dir/admin.kubeconfig'\n`);
+  assert.match(text, `readonly NODES=(\n  'cp-1' 'fd00::1'\n  ${shellQuote("it's")} '$(reboot)'\n)\n`);
+  assert.match(text, `readonly KUBEBUNDLE_VERSION='1.2.3'\n`);
+  const r = spawnSync("bash", ["-n"], { input: text, encoding: "utf8" });
+  assert.is(r.status, 0, r.stderr);
+});
+
+render("should refuse no nodes, a repeated or '_' node name, a bad lock or duration, and a newline", () => {
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { nodes: [] })), /no nodes/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { nodes: [GUIDE_NODES[0]!, GUIDE_NODES[0]!] })), /listed twice/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { nodes: [{ name: "a_b", ip: "10.0.0.1" }] })), /"_"/);
+  assert.throws(() => renderCheckHaScript(inputFor("configmaps" as Lock)), /bad leader lock/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { leaseDurationSeconds: 0 })), /lease duration/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { retryPeriodSeconds: 1.5 })), /retry period/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { version: "1\n" })), /newline/);
+});
+
+leader.run();
+failover.run();
+render.run();
