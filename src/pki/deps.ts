@@ -1,5 +1,6 @@
 // What the pki stage takes from the world: a clock, serial numbers and WebCrypto.
 import type { webcrypto } from "node:crypto";
+import type { KeyPool } from "./key-pool.js";
 
 /** Crypto: the WebCrypto interface (globalThis.crypto). */
 export type Crypto = webcrypto.Crypto;
@@ -9,6 +10,8 @@ export interface PkiDeps {
   now(): Date;
   serial(): Uint8Array;
   crypto: Crypto;
+  /** Where new keys come from; default: generated on demand with `crypto`. */
+  keys?: KeyPool;
 }
 
 /** SERIAL_BYTES: 20 bytes, the most RFC 5280 allows and what cfssl writes (159 random bits). */

@@ -34,7 +34,8 @@ function issuerKeyId(ca: CertInfo): Uint8Array {
 export async function issue(row: CertRow, ca: Signer | null, cluster: Cluster, deps: PkiDeps): Promise<Issued> {
   const usages = resolveUsages(row.profile);
   if (usages.unknown.length > 0) throw new Error(`row ${row.id}: unknown usage words ${usages.unknown.join(", ")}`);
-  const key = await generateKeyPair(specKeyType(cluster.key), deps.crypto);
+  const type = specKeyType(cluster.key);
+  const key = await (deps.keys ? deps.keys.take(type) : generateKeyPair(type, deps.crypto));
   const spki = pkijs.PublicKeyInfo.fromBER(key.spki);
   const validity = validityFrom(deps.now(), row.validity(cluster).ms, ca?.info.notAfter);
   const subject = toRdns(row.subject(cluster));

@@ -1,6 +1,8 @@
 // The pki stage: every row of the certificate table reused, imported, created or issued, in table order.
 import type { Cluster } from "../spec/cluster.js";
 import { CERTS } from "./certlist.js";
+import { keyPool } from "./key-pool.js";
+import { specKeyType } from "./algorithms.js";
 import type { PkiDeps } from "./deps.js";
 import type { Signer } from "./issue.js";
 import type { Outcome, PkiEvent } from "./outcome.js";
@@ -8,6 +10,11 @@ import { resolveCa } from "./resolve-ca.js";
 import { resolveLeaf } from "./resolve-leaf.js";
 import type { PkiFiles } from "./state.js";
 import { summarise, type CertSummary } from "./summary.js";
+
+/** certainKeys: how many rows surely need a new key: no key file yet (and, for a CA, none imported). */
+function certainKeys(cluster: Cluster, previous: PkiFiles): number {
+  return CERTS.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
+}
 
 /** PkiResult: the new out/pki/ state, every row's PEMs by id, one event and one summary per row (table order). */
 export interface PkiResult {
@@ -19,7 +26,8 @@ export interface PkiResult {
 }
 
 /** reconcilePki: the PKI for `cluster` given the previous out/pki/ state; reads only the spec's CA files, writes nothing, generates keys only for what it issues. */
-export async function reconcilePki(cluster: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<PkiResult> {
+export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps): Promise<PkiResult> {
+  const deps: PkiDeps = given.keys ? given : { ...given, keys: keyPool(certainKeys(cluster, previous), specKeyType(cluster.key), given.crypto) };
   const signers = new Map<string, Signer>();
   const changed = new Set<string>();
   const result: PkiResult = { files: new Map(), certs: {}, events: [], summaries: [] };
