@@ -2,6 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { clusterSchema } from "../../src/spec/schema.js";
 import { golden } from "../helpers/golden.js";
 import { ROOT } from "../helpers/tools.js";
@@ -17,6 +18,14 @@ function walk(node: any, at: string, visit: (node: any, at: string) => void): vo
   for (const [k, v] of Object.entries(node.properties ?? {})) walk(v, `${at}/${k}`, visit);
   if (node.items) walk(node.items, `${at}[]`, visit);
 }
+
+test("should be a valid draft 2020-12 schema", () => {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+  ajv.addFormat("ip", true);
+  ajv.addFormat("cidr", true);
+  assert.ok(ajv.validateSchema(clusterSchema), JSON.stringify(ajv.errors));
+  ajv.compile(clusterSchema);
+});
 
 test("should describe every property and close every object", () => {
   walk(clusterSchema, "", (node, at) => {
