@@ -1,6 +1,11 @@
 // Where each node's files land: one row per file, read by the plan, the summary and the manifest.
 import path from "node:path";
-import type { Cluster } from "../spec/cluster.js";
+import type { Spec } from "../spec/schema.js";
+
+/** HasPaths: all a target path depends on (a Cluster, or a spec's `paths` during validation). */
+export interface HasPaths {
+  spec: { paths: Spec["paths"] };
+}
 
 /** FileKind: what a file holds; decides its mode (keys and kubeconfigs 0600, scripts 0755, rest 0644). */
 export type FileKind = "cert" | "key" | "kubeconfig" | "unit" | "script";
@@ -11,7 +16,7 @@ export interface LayoutRow {
   id: string;
   kind: FileKind;
   /** Absolute target path on the node, from the spec's `paths`. */
-  target(c: Cluster): string;
+  target(c: HasPaths): string;
 }
 
 /** MODES: file mode by kind, as the contract sets them. */
@@ -32,13 +37,13 @@ export const LAYOUT: readonly LayoutRow[] = [
 ];
 
 /** layoutTarget: the target path of the row `id` (which must exist). */
-export function layoutTarget(c: Cluster, id: string): string {
+export function layoutTarget(c: HasPaths, id: string): string {
   const row = LAYOUT.find((r) => r.id === id);
   if (!row) throw new Error(`no layout row ${id}`);
   return row.target(c);
 }
 
 /** workingDir: the service's WorkingDirectory, `<dataDir>/kube-controller-manager`. */
-export function workingDir(c: Cluster): string {
+export function workingDir(c: HasPaths): string {
   return path.posix.join(c.spec.paths.dataDir, "kube-controller-manager");
 }

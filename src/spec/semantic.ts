@@ -6,6 +6,8 @@ import { durationHint, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
 import { extraArgsProblems } from "../render/kcm-flags.js";
 import type { SpecProblem } from "./schema-validator.js";
+import type { Spec } from "./schema.js";
+import { LAYOUT, workingDir } from "../plan/layout.js";
 
 type Obj = Record<string, unknown>;
 type Rule = (spec: Obj, out: SpecProblem[]) => void;
@@ -145,6 +147,23 @@ const paths: Rule = (s, out) => {
   }
 };
 
+/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder). */
+const overlaps: Rule = (s, out) => {
+  if (!isObj(s.paths)) return;
+  const given = Object.entries(s.paths).filter((e): e is [string, string] => str(e[1]));
+  if (given.length !== Object.keys(s.paths).length || !given.every(([, v]) => SAFE_PATH.test(v) && v.startsWith("/"))) return;
+  const owner = { spec: { paths: s.paths as Spec["paths"] } };
+  const files = LAYOUT.map((r) => r.target(owner));
+  const others = [...files, workingDir(owner)];
+  for (const f of files) {
+    const inside = others.find((g) => g !== f && g.startsWith(`${f}/`)) ?? (workingDir(owner) === f ? f : undefined);
+    if (inside === undefined) continue;
+    // Blame the field whose folder holds the misplaced path (the longest matching one).
+    const field = given.filter(([, v]) => inside.startsWith(`${v}/`)).sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? "dataDir";
+    out.push(err(`/paths/${field}`, `puts ${inside} inside the file ${f}: one path cannot be both a file and a folder`));
+  }
+};
+
 const extraArgs: Rule = (s, out) => {
   const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
   if (!cm || !isObj(cm.extraArgs)) return;
@@ -187,7 +206,7 @@ const names: Rule = (s, out) => {
 };
 
 /** RULES: every semantic rule, in the order problems are reported. */
-const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, keySpec, expiries, names, nodes, ports, extraArgs];
+const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, overlaps, keySpec, expiries, names, nodes, ports, extraArgs];
 
 /** semanticProblems: every rule's problems for a spec that may still be schema-invalid. */
 export function semanticProblems(spec: unknown): SpecProblem[] {

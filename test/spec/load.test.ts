@@ -97,6 +97,8 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-path-shell.json", "/paths/dataDir", /no spaces or shell characters/],
   ["invalid-path-space.json", "/paths/configDir", /no spaces or shell characters/],
   ["invalid-path-unnormalised.json", "/paths/configDir", /not normalised/, "/etc/kubernetes"],
+  ["invalid-path-nested-file.json", "/paths/dataDir", /inside the file \/srv\/k\/ca\.pem/],
+  ["invalid-path-inside-unit.json", "/paths/configDir", /inside the file \/etc\/systemd\/system\/kube-controller-manager\.service/],
   ["invalid-extra-arg-name.json", "/controllerManager/extraArgs/--v", /without the leading "--"/],
   ["invalid-extra-arg-newline.json", "/controllerManager/extraArgs/v", /must not contain newlines/],
   ["invalid-extra-arg-nul.json", "/controllerManager/extraArgs/v", /NULs/],
