@@ -26,10 +26,11 @@ export class InputError extends Error {
   }
 }
 
-/** formatProblem: `FILE:LINE:COL: /pointer: message (try: hint)` on one line. */
+/** formatProblem: `FILE:LINE:COL: /pointer: message (try: hint)` on one line; no pointer for a whole-file problem. */
 export function formatProblem(p: Problem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
   const sev = p.severity === "warning" ? "warning: " : "";
   const hint = p.hint !== undefined ? ` (try: ${p.hint})` : "";
-  return `${where}: ${p.pointer || "/"}: ${sev}${p.message}${hint}`.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  const at = p.pointer ? `${p.pointer}: ` : "";
+  return `${where}: ${at}${sev}${p.message}${hint}`.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }

@@ -2,7 +2,7 @@
 // loads no heavy module. Only the last step touches out/, and it does so atomically.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Problem } from "./errors.js";
+import { InputError, type Problem } from "./errors.js";
 import { readSpecFile } from "./spec/read.js";
 import { caFilesOf, inputsDigest, readPkiPems, unchanged, treeDigest } from "./write/fast-path.js";
 import { tarMtime } from "./write/tar-options.js";
@@ -68,12 +68,30 @@ function unchangedReport(outDir: string, m: Partial<Manifest>): GenerateReport {
 
 /** generate: brings `opts.out` up to date with the spec; throws InputError for bad input (out/ untouched). */
 export async function generate(opts: GenerateOptions, step: Step = () => {}): Promise<GenerateReport> {
+  if (opts.out.trim() === "") throw new InputError("out-refused", "--out: an empty folder name; give the output folder, e.g. --out out");
   const outDir = path.resolve(opts.out);
+  guardOutDir(outDir, opts.force ?? false);
+  const { lockOut, recoverStale } = await import("./write/out-tree.js");
+  let release: () => void;
+  try {
+    release = lockOut(outDir);
+  } catch (e) {
+    const m = /^busy: (\d+)$/.exec((e as Error).message);
+    if (!m) throw e;
+    throw new InputError("out-busy", `${outDir}: another kubebundle run (pid ${m[1]}) is writing it; try again when it has finished`);
+  }
+  try {
+    recoverStale(outDir);
+    return await run(opts, outDir, step);
+  } finally {
+    release();
+  }
+}
+
+/** run: the stages, with out/ locked. */
+async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<GenerateReport> {
   const now = opts.now ?? new Date();
   const mtime = tarMtime(opts.env ?? process.env);
-  const { recoverStale } = await import("./write/out-tree.js");
-  recoverStale(outDir);
-  guardOutDir(outDir, opts.force ?? false);
 
   const specBytes = readSpecFile(opts.spec);
   const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));

@@ -303,7 +303,7 @@ atomic("should leave out/ untouched on a broken spec and on a bad CA (exit 2)", 
     writeFileSync(broken, '{"nodes": [}');
     const r1 = await cli("generate", broken, "--out", out);
     assert.is(r1.code, 2);
-    assert.match(r1.err, /broken\.json:1:\d+: \/: JSON syntax error/);
+    assert.match(r1.err, /broken\.json:1:\d+: JSON syntax error/);
     writeFileSync(path.join(t.dir, "bad-ca.pem"), "not a certificate\n");
     writeFileSync(path.join(t.dir, "bad-ca-key.pem"), "not a key\n");
     const badCa = ecdsaSpec(t.dir, (s) => (s.pki.ca = { certFile: "bad-ca.pem", keyFile: "bad-ca-key.pem" }));
@@ -342,6 +342,31 @@ atomic("should leave out/ untouched when the process is killed part-way", async 
     // The next run cleans up whatever the killed one left beside out/.
     assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
     assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+atomic("should stop on SIGINT with exit 130, out/ as it was and nothing left beside it", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    const before = snapshot(out);
+    const slow = ecdsaSpec(t.dir, (s) => {
+      s.pki.key = { algo: "rsa", size: 4096 };
+    });
+    const child = spawn(process.execPath, [path.join(ROOT, "dist/bin/kubebundle.js"), "generate", slow, "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      if (/validated/.test(d.toString())) setTimeout(() => child.kill("SIGINT"), 50);
+    });
+    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    assert.is(code, 130, err);
+    assert.match(err, /interrupted \(SIGINT\)/);
+    assert.equal(snapshot(out), before);
+    assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder or lock left");
   } finally {
     t.cleanup();
   }

@@ -10,6 +10,9 @@ import { inspectCommand } from "./commands/inspect.js";
 /** COMMANDS: every subcommand, each built from the shared context. */
 const COMMANDS: readonly ((ctx: Ctx) => CommandModule<any, any>)[] = [validateCommand, generateCommand, inspectCommand];
 
+/** UsageError: the command line itself is wrong (unknown option, missing argument); exit 2. */
+class UsageError extends Error {}
+
 /** reportError: InputError -> its problems and exit 2; anything else -> the stack and exit 1. */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof InputError) {
@@ -24,7 +27,6 @@ export function reportError(e: unknown, io: Io): number {
 /** main: runs kubebundle with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const ctx: Ctx = { io, code: 0 };
-  let usageError: string | undefined;
   let cli = yargs()
     .scriptName("kubebundle")
     .usage("kubebundle <command> [options]\n\nOffline generator of per-node kube-controller-manager bundles.")
@@ -36,8 +38,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // Throwing stops yargs before any handler runs: a mistyped option changes nothing.
+      throw err ?? new UsageError(msg);
     });
   for (const make of COMMANDS) cli = cli.command(make(ctx));
   try {
@@ -45,13 +47,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     await cli.parseAsync(argv, {}, (_err, _args, output) => {
       shown = output;
     });
-    if (usageError !== undefined) {
-      io.err(`${shown ? `${shown}\n\n` : ""}error: ${usageError}`);
-      return 2;
-    }
     if (shown) io.out(shown);
     return ctx.code;
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message} (see kubebundle --help)`);
+      return 2;
+    }
     return reportError(e, io);
   }
 }

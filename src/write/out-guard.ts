@@ -15,6 +15,9 @@ function writtenByKubebundle(dir: string): boolean {
 export function guardOutDir(dir: string, force: boolean): void {
   const fail = (message: string) => new InputError("out-refused", `${dir}: ${message}`, [{ file: dir, pointer: "", message, severity: "error" }]);
   if (path.resolve(dir) === path.parse(path.resolve(dir)).root) throw fail("refusing to use the root folder as the output folder");
+  for (let up = path.dirname(dir); up !== path.dirname(up); up = path.dirname(up)) {
+    if (existsSync(up) && !statSync(up).isDirectory()) throw fail(`${up} is not a folder`);
+  }
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw fail("is not a folder");
   if (force || readdirSync(dir).length === 0 || writtenByKubebundle(dir)) return;

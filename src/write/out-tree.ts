@@ -1,6 +1,6 @@
 // The output folder as data (relative path -> mode and bytes), compared with the disk and
 // written atomically: built beside out/ and swapped in, so a failure leaves out/ as it was.
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** TreeFile: one file of out/. */
@@ -83,16 +83,76 @@ export function tempSibling(dir: string, tag: "tmp" | "old"): string {
   return path.join(path.dirname(dir), `.${path.basename(dir)}.kubebundle-${tag}-${process.pid}`);
 }
 
-/** recoverStale: removes scratch folders of interrupted runs; restores out/ if a run died mid-swap. */
+/** alive: true when process `pid` exists (this one included). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** recoverStale: removes scratch folders of interrupted runs (not of live ones); restores out/ if a run died mid-swap. */
 export function recoverStale(dir: string): void {
   const parent = path.dirname(dir);
   if (!existsSync(parent)) return;
   const prefix = `.${path.basename(dir)}.kubebundle-`;
   for (const name of readdirSync(parent).filter((n) => n.startsWith(prefix)).sort()) {
+    const pid = Number(/-(\d+)$/.exec(name)?.[1]);
+    if (name.endsWith(".lock") || (pid && alive(pid))) continue;
     const p = path.join(parent, name);
     if (name.startsWith(`${prefix}old-`) && !existsSync(dir)) renameSync(p, dir);
     else rmSync(p, { recursive: true, force: true });
   }
+}
+
+/** lockOut: takes the lock beside `dir` (one run per output folder at a time); returns its release. Throws "busy: PID" when a live run holds it. */
+export function lockOut(dir: string): () => void {
+  const lock = path.join(path.dirname(dir), `.${path.basename(dir)}.kubebundle.lock`);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = Number(readFileSync(lock, "utf8"));
+      if (holder && alive(holder)) throw new Error(`busy: ${holder}`);
+      rmSync(lock, { force: true }); // left by a run that died
+    }
+  }
+  throw new Error(`busy: ${lock}`);
+}
+
+/** dropScratch: removes this process's scratch folders and lock beside `dir` (never `dir` itself). */
+export function dropScratch(dir: string): void {
+  const lock = path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.kubebundle.lock`);
+  if (existsSync(lock) && readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
+  for (const tag of ["tmp", "old"] as const) {
+    const p = tempSibling(path.resolve(dir), tag);
+    if (tag === "old" && !existsSync(path.resolve(dir)) && existsSync(p)) renameSync(p, path.resolve(dir));
+    else rmSync(p, { recursive: true, force: true });
+  }
+}
+
+/** keepOwner: gives `to` the owner of `from` (as root only; elsewhere everything is the caller's anyway). */
+function keepOwner(from: string, to: string): void {
+  if (process.getuid?.() !== 0) return;
+  const st = lstatSync(from);
+  lchownSync(to, st.uid, st.gid);
+}
+
+/** copyForeign: the user's own entry `name` of `dir` into `tmp`, with modes, times and owners kept. */
+function copyForeign(dir: string, tmp: string, name: string): void {
+  const from = path.join(dir, name);
+  const to = path.join(tmp, name);
+  cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  const walk = (f: string, t: string) => {
+    keepOwner(f, t);
+    if (lstatSync(f).isDirectory()) for (const n of readdirSync(f)) walk(path.join(f, n), path.join(t, n));
+  };
+  walk(from, to);
 }
 
 /** writeTreeAtomic: lays `tree` (plus the user's own files kept from `dir`) beside `dir`, then swaps it in. */
@@ -104,9 +164,8 @@ export function writeTreeAtomic(tree: OutTree, dir: string): void {
   try {
     if (existsSync(dir)) {
       chmodSync(tmp, statSync(dir).mode & 0o7777);
-      for (const name of readdirSync(dir)) {
-        if (!MANAGED.has(name)) cpSync(path.join(dir, name), path.join(tmp, name), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-      }
+      keepOwner(dir, tmp);
+      for (const name of readdirSync(dir)) if (!MANAGED.has(name)) copyForeign(dir, tmp, name);
     }
     layTree(tree, tmp);
     if (existsSync(dir)) {

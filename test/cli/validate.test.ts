@@ -44,7 +44,7 @@ test("should print problems as JSON with --json", async () => {
 test("should exit 2 with a clear message for a missing file", async () => {
   const r = await cli("validate", "/nonexistent/cluster.json");
   assert.is(r.code, 2);
-  assert.match(r.err, /\/nonexistent\/cluster\.json: \/: no such file/);
+  assert.match(r.err, /\/nonexistent\/cluster\.json: no such file/);
   assert.not.match(r.err, /at .*\.ts:\d+/);
 });
 
@@ -66,7 +66,7 @@ test("should default SPEC to cluster.json in the current folder", async () => {
     process.chdir(t.dir);
     const missing = await cli("validate");
     assert.is(missing.code, 2);
-    assert.match(missing.err, /cluster\.json: \/: no such file/);
+    assert.match(missing.err, /cluster\.json: no such file/);
     writeFileSync(path.join(t.dir, "cluster.json"), JSON.stringify({ serviceCIDR: "10.96.0.0/12", nodes: [{ name: "a", ip: "10.0.0.1" }, { name: "b", ip: "10.0.0.2" }] }));
     assert.is((await cli("validate")).code, 0);
   } finally {

@@ -1,8 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { diffTree, recoverStale, tempSibling, writeTreeAtomic, type OutTree } from "../../src/write/out-tree.js";
+import { diffTree, lockOut, recoverStale, tempSibling, writeTreeAtomic, type OutTree } from "../../src/write/out-tree.js";
 import { guardOutDir } from "../../src/write/out-guard.js";
 import { InputError } from "../../src/errors.js";
 import { tmp } from "../helpers/tools.js";
@@ -75,10 +75,13 @@ test("should restore out/ when a run died between the two renames, and clear scr
   try {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
-    const old = tempSibling(out, "old");
-    renameSync(out, old);
+    // Scratch folders of a run that died (a pid no process has), and of a live one (ours).
+    renameSync(out, path.join(t.dir, ".out.kubebundle-old-999999999"));
+    mkdirSync(path.join(t.dir, ".out.kubebundle-tmp-999999999"));
     mkdirSync(tempSibling(out, "tmp"));
     recoverStale(out);
+    assert.ok(existsSync(tempSibling(out, "tmp")), "a live run's scratch folder is left alone");
+    rmSync(tempSibling(out, "tmp"), { recursive: true });
     assert.ok(existsSync(path.join(out, "pki/ca-key.pem")));
     assert.equal(readdirSync(t.dir), ["out"]);
   } finally {
@@ -101,3 +104,63 @@ test("should refuse a non-empty folder kubebundle did not write, unless forced",
 });
 
 test.run();
+
+const more = suite("out-tree: failures, owners, lock");
+
+more("should leave out/ as it was and no scratch folder when writing the new tree fails", () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    writeTreeAtomic(tree(), out);
+    const before = readFileSync(path.join(out, "pki/ca-key.pem"));
+    const broken = tree();
+    broken.set("nodes/a/install.sh/x", { mode: 0o644, content: Buffer.from("a file under a file") });
+    assert.throws(() => writeTreeAtomic(broken, out));
+    assert.ok(readFileSync(path.join(out, "pki/ca-key.pem")).equals(before));
+    assert.equal(diffTree(tree(), out), { added: [], changed: [], removed: [] });
+    assert.equal(readdirSync(t.dir), ["out"]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+more("should keep the owner of out/ and of the user's files in it", () => {
+  if (process.getuid?.() !== 0) {
+    console.log("\n  !!! skipped: owner test needs root (it chowns to another user)\n");
+    return;
+  }
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    writeTreeAtomic(tree(), out);
+    writeFileSync(path.join(out, "mine.txt"), "x");
+    chownSync(path.join(out, "mine.txt"), 65534, 65534);
+    chownSync(out, 65534, 65534);
+    const next = tree();
+    next.set("nodes/b/install.sh", { mode: 0o755, content: Buffer.from("b") });
+    writeTreeAtomic(next, out);
+    assert.is(statSync(path.join(out, "mine.txt")).uid, 65534);
+    assert.is(statSync(out).uid, 65534);
+  } finally {
+    t.cleanup();
+  }
+});
+
+more("should let one run at a time hold the lock, and take over a dead run's lock", () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    const release = lockOut(out);
+    assert.throws(() => lockOut(out), /busy/, "a second lock while held");
+    release();
+    lockOut(out)();
+    writeFileSync(path.join(t.dir, ".out.kubebundle.lock"), "999999999");
+    const again = lockOut(out);
+    again();
+    assert.equal(readdirSync(t.dir), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+more.run();

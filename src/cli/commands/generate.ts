@@ -42,7 +42,21 @@ export function generateCommand(ctx: Ctx): CommandModule<object, Args> {
     handler: async (args) => {
       const { generate } = await import("../../generate.js");
       const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
-      const report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION }, step);
+      // Ctrl-C: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
+      const onSignal = (sig: NodeJS.Signals) => {
+        void import("../../write/out-tree.js").then(({ dropScratch }) => {
+          dropScratch(args.out);
+          ctx.io.err(`generate: interrupted (${sig}); ${args.out} left as it was`);
+          process.exit(sig === "SIGINT" ? 130 : 143);
+        });
+      };
+      process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+      let report;
+      try {
+        report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION }, step);
+      } finally {
+        process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+      }
       for (const w of report.warnings) ctx.io.err(formatProblem(w));
       if (args.json) ctx.io.out(JSON.stringify(report, null, 2));
       else if (!args.quiet) ctx.io.out(table(report));
