@@ -13,6 +13,8 @@ export interface CaSource {
   cert: string;
   key: string;
   spec?: string;
+  /** Where the spec names each file, for FILE:LINE:COL messages. */
+  at?: Partial<Record<"certFile" | "keyFile", { line: number; col: number }>>;
 }
 
 /** caRefusal: an InputError (exit 2) about `file`, pointing at /pki/ca/<field> of the spec when the spec names it. */
@@ -20,7 +22,7 @@ export function caRefusal(code: string, src: CaSource, field: "certFile" | "keyF
   const file = field === "certFile" ? src.cert : src.key;
   const text = `${file}: ${message}`;
   const problems: Problem[] = src.spec
-    ? [{ file: src.spec, pointer: `/pki/ca/${field}`, message: text, severity: "error", ...(hint ? { hint } : {}) }]
+    ? [{ file: src.spec, pointer: `/pki/ca/${field}`, message: text, severity: "error", ...(hint ? { hint } : {}), ...(src.at?.[field] ?? {}) }]
     : [];
   return new InputError(code, hint ? `${text} (try: ${hint})` : text, problems);
 }

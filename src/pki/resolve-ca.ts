@@ -7,7 +7,7 @@ import { keyTypeName, specKeyType } from "./algorithms.js";
 import { CERTS, type CertRow } from "./certlist.js";
 import { caRefusal, checkCaDates, checkCaOutlives, readCaPair, type CaSource } from "./ca-pair.js";
 import type { PkiDeps } from "./deps.js";
-import { issue } from "./issue.js";
+import { issue, type Signer } from "./issue.js";
 import type { Outcome } from "./outcome.js";
 import { certificateDers, toPem } from "./pem.js";
 import { pkiPath, type PkiFiles } from "./state.js";
@@ -32,13 +32,21 @@ function until(d: Date, now: Date): string {
   return `valid until ${isoSeconds(d)} (${daysLeft(d, now)} days left)`;
 }
 
-async function importCa(row: CertRow, files: { cert: string; key: string }, c: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<Outcome> {
-  const src: CaSource = { ...files, spec: c.file };
+/** checkImportedCa: the CA that `pki.ca` names, read and checked (a CA, key matching, not expired, outliving its leaves); throws InputError naming the file. */
+export async function checkImportedCa(row: CertRow, c: Cluster, deps: PkiDeps): Promise<Signer> {
+  const files = c.caFiles!;
+  const src: CaSource = { cert: files.cert, key: files.key, spec: c.shown, at: files.at };
   const now = deps.now();
   const signer = await readCaPair(readText(files.cert, src, "certFile"), readText(files.key, src, "keyFile"), src, deps.crypto);
   checkCaDates(signer.info, src, now);
   const leaf = longestLeaf(row, c);
   if (leaf) checkCaOutlives(signer.info, src, now, leaf);
+  return signer;
+}
+
+async function importCa(row: CertRow, files: { cert: string; key: string }, c: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<Outcome> {
+  const now = deps.now();
+  const signer = await checkImportedCa(row, c, deps);
   const prev = previous.get(`${row.baseName}.pem`);
   const prevDer = prev !== undefined ? certificateDers(prev)[0] : undefined;
   const changed = !prevDer || !Buffer.from(prevDer).equals(Buffer.from(signer.info.der));

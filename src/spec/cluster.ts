@@ -18,16 +18,18 @@ export interface ClusterNode extends SpecNode {
 export interface Cluster {
   /** The spec with every schema default filled in (key.size included). */
   spec: Spec;
-  /** Absolute path of the spec file ("<stdin>" never happens: specs are files). */
+  /** Absolute path of the spec file. */
   file: string;
+  /** The spec's path as the user gave it, for messages. */
+  shown: string;
   /** sha256 (hex) of the spec file's bytes. */
   sha256: string;
   version: KubeVersion;
   key: KeySpec;
   expiry: Duration;
   caExpiry: Duration;
-  /** Absolute paths of an imported CA (`pki.ca`), or null. */
-  caFiles: { cert: string; key: string } | null;
+  /** Absolute paths of an imported CA (`pki.ca`), with where the spec names them; or null. */
+  caFiles: { cert: string; key: string; at: Partial<Record<"certFile" | "keyFile", { line: number; col: number }>> } | null;
   /** Nodes in spec order, IPs normalised. */
   nodes: ClusterNode[];
 }

@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import { readSpecFile } from "./read.js";
 import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
-import { parseJsonSource } from "./json-source.js";
+import { parseJsonSource, type JsonSource } from "./json-source.js";
 import { validateSchema, type SpecProblem } from "./schema-validator.js";
 import { semanticProblems } from "./semantic.js";
 import { parseDuration } from "./duration.js";
@@ -44,18 +44,21 @@ function defaultKey(spec: Spec): KeySpec {
 }
 
 /** resolve: the typed Cluster of a spec that passed every check. */
-function resolve(spec: Spec, file: string, bytes: Buffer): Cluster {
+function resolve(spec: Spec, shown: string, bytes: Buffer, locate: JsonSource["locate"]): Cluster {
+  const file = path.resolve(shown);
   const dir = path.dirname(file);
   const ca = spec.pki.ca;
+  const at = (field: "certFile" | "keyFile") => locate(`/pki/ca/${field}`);
   return {
     spec,
     file,
+    shown,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     version: parseVersion(spec.kubernetesVersion)!,
     key: defaultKey(spec),
     expiry: parseDuration(spec.pki.expiry)!,
     caExpiry: parseDuration(spec.pki.caExpiry)!,
-    caFiles: ca ? { cert: path.resolve(dir, ca.certFile), key: path.resolve(dir, ca.keyFile) } : null,
+    caFiles: ca ? { cert: path.resolve(dir, ca.certFile), key: path.resolve(dir, ca.keyFile), at: { certFile: at("certFile"), keyFile: at("keyFile") } } : null,
     nodes: spec.nodes.map((n) => {
       const ip = parseIp(n.ip)!;
       return { ...n, ip: ip.text, family: ip.family };
@@ -64,7 +67,7 @@ function resolve(spec: Spec, file: string, bytes: Buffer): Cluster {
 }
 
 /** checkSpec: every problem of a spec text (errors and warnings), and the defaulted data. */
-export function checkSpec(text: string, file: string): { problems: Problem[]; data?: unknown } {
+export function checkSpec(text: string, file: string): { problems: Problem[]; data?: unknown; locate?: JsonSource["locate"] } {
   const src = parseJsonSource(text);
   if (Array.isArray(src)) {
     return { problems: src.map((s) => ({ file, pointer: "", message: s.message, line: s.line, col: s.col, severity: "error" as const })) };
@@ -76,16 +79,16 @@ export function checkSpec(text: string, file: string): { problems: Problem[]; da
   const problems = found
     .map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-  return { problems, data };
+  return { problems, data, locate: src.locate };
 }
 
 /** loadSpec: the Cluster of a spec file; throws InputError (exit 2) listing every problem. */
 export function loadSpec(file: string): Loaded {
   const bytes = readSpecFile(file);
-  const { problems, data } = checkSpec(bytes.toString("utf8").replace(/^\uFEFF/, ""), file);
+  const { problems, data, locate } = checkSpec(bytes.toString("utf8").replace(/^\uFEFF/, ""), file);
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     throw new InputError("spec-invalid", `${file}: ${errors.length} problem${errors.length === 1 ? "" : "s"} in the cluster spec`, problems);
   }
-  return { cluster: resolve(data as Spec, path.resolve(file), bytes), warnings: problems };
+  return { cluster: resolve(data as Spec, file, bytes, locate!), warnings: problems };
 }

@@ -1,9 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import path from "node:path";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cli } from "../helpers/cli.js";
-import { ROOT, tmp } from "../helpers/tools.js";
+import { needTool, ROOT, run, tmp } from "../helpers/tools.js";
 
 const EXAMPLE = path.join(ROOT, "cluster.example.json");
 const FIX = path.join(ROOT, "test/fixtures/spec");
@@ -98,6 +98,33 @@ test("should answer --help and --version, and exit 2 on an unknown command", asy
   assert.match(bad.err, /bogus/);
   const none = await cli();
   assert.is(none.code, 2);
+});
+
+test("should check an imported CA as generate would: encrypted key, too short a life", async () => {
+  if (!needTool("openssl", "making CA files to import")) return;
+  const t = tmp();
+  try {
+    const spec = (extra: object) => {
+      const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+      delete s.$schema;
+      Object.assign(s.pki, extra);
+      const f = path.join(t.dir, "c.json");
+      writeFileSync(f, JSON.stringify(s, null, 2));
+      return f;
+    };
+    run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "3650", "-subj", "/CN=site-ca"], { cwd: t.dir });
+    const short = await cli("validate", spec({ ca: { certFile: "ca.pem", keyFile: "ca-key.pem" } }));
+    assert.is(short.code, 2);
+    assert.match(short.err, /c\.json:\d+:\d+: \/pki\/ca\/certFile: .*ca\.pem: the CA expires on .* \(try: "expiry": "\d+h"\)/);
+    const ok = await cli("validate", spec({ ca: { certFile: "ca.pem", keyFile: "ca-key.pem" }, expiry: "8760h" }));
+    assert.is(ok.code, 0, ok.err);
+    run("openssl", ["pkey", "-in", "ca-key.pem", "-aes256", "-passout", "pass:x", "-out", "enc-key.pem"], { cwd: t.dir });
+    const enc = await cli("validate", spec({ ca: { certFile: "ca.pem", keyFile: "enc-key.pem" }, expiry: "8760h" }));
+    assert.is(enc.code, 2);
+    assert.match(enc.err, /\/pki\/ca\/keyFile: .*enc-key\.pem: .*encrypted/);
+  } finally {
+    t.cleanup();
+  }
 });
 
 test.run();

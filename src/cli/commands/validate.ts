@@ -22,6 +22,7 @@ export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
       const { summarise } = await import("../../spec/summary.js");
       try {
         const { cluster, warnings } = loadSpec(args.spec);
+        if (cluster.caFiles) await (await import("../../pki/index.js")).checkSpecCa(cluster);
         const summary = summarise(cluster);
         if (args.json) ctx.io.out(JSON.stringify({ valid: true, problems: warnings, summary }, null, 2));
         else {
