@@ -1,6 +1,7 @@
 // What the admin host gets, outside every node bundle: out/admin/ credentials and out/check-ha.sh.
 import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
 import { renderCheckHaScript } from "../render/check-ha-script.js";
+import { leaderElectionOf } from "../render/flags.js";
 import { usesLeaseLock } from "./contract.js";
 import { MODES, UNIT_NAME } from "./layout.js";
 import type { Cluster } from "../spec/cluster.js";
@@ -16,10 +17,8 @@ export interface AdminFile {
 /** ADMIN_USER: the admin kubeconfig's user and context. */
 export const ADMIN_USER = "admin";
 
-/** LEADER_ELECTION: kube-controller-manager's defaults (--leader-elect-lease-duration, --leader-elect-retry-period). */
-const LEADER_ELECTION = { leaseDurationSeconds: 15, retryPeriodSeconds: 2 } as const;
-
-/** planAdmin: admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh. */
+/** planAdmin: admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh
+ * (its handover timeout from the effective --leader-elect-lease-duration and --leader-elect-retry-period). */
 export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, version: string): AdminFile[] {
   const kubeconfig = serializeKubeconfig(
     buildKubeconfig({
@@ -35,7 +34,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
     unitName: UNIT_NAME,
     leaderLock: usesLeaseLock(c.version) ? "lease" : "endpoints",
-    ...LEADER_ELECTION,
+    ...leaderElectionOf(c),
     kubeconfig: "admin/admin.kubeconfig",
     version,
   });

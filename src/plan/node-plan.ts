@@ -6,6 +6,7 @@ import { renderUnit } from "../render/unit.js";
 import { kcmKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
 import { renderVerifyScript } from "../render/verify-script.js";
+import { servingOf } from "../render/flags.js";
 import { sha256sums } from "./sha256sums.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
@@ -51,17 +52,20 @@ const CONTENT: Record<string, (x: Ctx) => string> = {
   "kcm-kubeconfig": (x) =>
     kcmKubeconfig(x.c, x.n, { ca: x.certs.ca.cert, cert: x.certs["kube-controller-manager"].cert, key: x.certs["kube-controller-manager"].key }),
   "kcm-unit": (x) => renderUnit(x.c, x.n),
-  "kcm-verify": (x) =>
-    renderVerifyScript({
-      node: { name: x.n.name, ip: x.n.ip },
-      securePort: x.c.spec.controllerManager.securePort,
+  "kcm-verify": (x) => {
+    // The address and port the unit actually serves on, extraArgs overrides included.
+    const serving = servingOf(x.c, x.n);
+    return renderVerifyScript({
+      node: { name: x.n.name, ip: serving.host },
+      securePort: serving.port,
       unitName: UNIT_NAME,
       caFile: layoutTarget(x.c, "ca-cert"),
       certFile: layoutTarget(x.c, "kcm-cert"),
       keyFile: layoutTarget(x.c, "kcm-key"),
       kubeconfig: layoutTarget(x.c, "kcm-kubeconfig"),
       version: x.version,
-    }),
+    });
+  },
 };
 
 function rootfsFile(row: LayoutRow, x: Ctx): PlannedFile {

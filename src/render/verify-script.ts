@@ -5,8 +5,10 @@ import { shellQuote } from "./install-script.js";
 
 /** VerifyScriptInput: what verify.sh checks on one node; file paths are absolute paths on the node. */
 export interface VerifyScriptInput {
+  /** The node's name, and the address kube-controller-manager serves on there: its --bind-address,
+   * or the node's IP when it binds every address (see servingOf in flags.ts). */
   node: { name: string; ip: string };
-  /** kube-controller-manager's --secure-port. */
+  /** kube-controller-manager's effective --secure-port. */
   securePort: number;
   /** The systemd unit, e.g. "kube-controller-manager.service". */
   unitName: string;

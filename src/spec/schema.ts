@@ -1,5 +1,5 @@
 // The cluster spec's JSON Schema (draft 2020-12): the single source of the spec's shape.
-// schemas/cluster.schema.json is written from this object (`npm run schema`) and a test
+// schemas/cluster.schema.json is written from this object by test/spec/schema.test.ts (UPDATE_GOLDEN=1), which
 // keeps the two equal; the TypeScript type `Spec` is derived from it, never kept by hand.
 import type { FromSchema } from "json-schema-to-ts";
 

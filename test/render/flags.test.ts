@@ -1,11 +1,11 @@
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { kcmFlags, type Flag } from "../../src/render/flags.js";
+import { kcmFlags, leaderElectionOf, parseGoDuration, parsePort, servingOf, type Flag } from "../../src/render/flags.js";
 import { KCM_FLAGS, isRemovedIn } from "../../src/render/kcm-flags.js";
 import { LAYOUT } from "../../src/plan/layout.js";
 import { supportedMinors, type KubeVersion } from "../../src/plan/contract.js";
-import { loadSpec } from "../../src/spec/load.js";
+import { checkSpec, loadSpec } from "../../src/spec/load.js";
 import type { Cluster } from "../../src/spec/cluster.js";
 import { ROOT } from "../helpers/tools.js";
 
@@ -95,3 +95,90 @@ flags("should carry none of the removed flags and --cluster-signing-duration in 
 });
 
 flags.run();
+
+// ---------------------------------------------------------------------------------------------
+const effective = suite("effective values: extraArgs over the spec and kube-controller-manager's defaults");
+
+/** withArgs: a Cluster with these extraArgs, not validated (the values are read back, not checked). */
+const withArgs = (extraArgs: Record<string, string | null>, base = fixture("valid-guide-1.16.json")): Cluster => ({
+  ...base,
+  spec: { ...base.spec, controllerManager: { ...base.spec.controllerManager, extraArgs } },
+});
+
+effective("parseGoDuration should read Go durations in milliseconds and refuse everything else", () => {
+  const good: [string, number][] = [
+    ["15s", 15_000], ["1m", 60_000], ["1m30s", 90_000], ["2h", 7_200_000], ["1h2m3s", 3_723_000], ["1.5s", 1500], [".5s", 500],
+    ["500ms", 500], ["1500us", 1.5], ["2000000ns", 2], ["1m0.5s", 60_500], ["0", 0], ["+10s", 10_000], ["-3s", -3000], ["0s", 0],
+  ];
+  for (const [text, ms] of good) assert.is(parseGoDuration(text), ms, text);
+  for (const text of ["", "15", "s", "1.s.", "1 m", "1d", "1mm", "15S", "1e3s", "-", "+", ".s", "1m 30s", "15s;", "0x10s"]) {
+    assert.is(parseGoDuration(text), null, JSON.stringify(text));
+  }
+});
+
+effective("parsePort should take decimal ports 1-65535 only", () => {
+  for (const [text, n] of [["1", 1], ["10257", 10257], ["65535", 65535]] as const) assert.is(parsePort(text), n, text);
+  for (const text of ["0", "65536", "010257", "0x2811", "-1", "+1", "1e4", "10257 ", "", "https"]) assert.is(parsePort(text), null, text);
+});
+
+effective("servingOf should take --secure-port and --bind-address from the final flag list", () => {
+  const c = fixture("valid-guide-1.16.json");
+  c.nodes.forEach((n) => assert.equal(servingOf(c, n), { host: n.ip, port: 10252 }));
+  const moved = withArgs({ "secure-port": "10300", "bind-address": "127.0.0.1" });
+  moved.nodes.forEach((n) => assert.equal(servingOf(moved, n), { host: "127.0.0.1", port: 10300 }));
+  const every = withArgs({ "bind-address": "0.0.0.0" });
+  every.nodes.forEach((n) => assert.equal(servingOf(every, n), { host: n.ip, port: 10252 }));
+  const gone = withArgs({ "secure-port": null, "bind-address": null });
+  gone.nodes.forEach((n) => assert.equal(servingOf(gone, n), { host: n.ip, port: 10257 }));
+  const v6 = withArgs({ "bind-address": "::" }, fixture("valid-ipv6.json"));
+  assert.equal(servingOf(v6, v6.nodes[0]!), { host: "fd00:10::11", port: 10252 });
+  assert.throws(() => servingOf(withArgs({ "secure-port": "http" }), c.nodes[0]!), /not a port/);
+});
+
+effective("leaderElectionOf should read extraArgs durations in whole seconds, rounded up", () => {
+  assert.equal(leaderElectionOf(fixture("valid-guide-1.16.json")), { leaseDurationSeconds: 15, retryPeriodSeconds: 2 });
+  assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": "1m30s", "leader-elect-retry-period": "500ms" })), { leaseDurationSeconds: 90, retryPeriodSeconds: 1 });
+  assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": "0.1m" })), { leaseDurationSeconds: 6, retryPeriodSeconds: 2 });
+  assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": null, "leader-elect-retry-period": null })), { leaseDurationSeconds: 15, retryPeriodSeconds: 2 });
+  assert.throws(() => leaderElectionOf(withArgs({ "leader-elect-retry-period": "2" })), /not a positive Go duration/);
+});
+
+/** problemsWith: the loader's problems for valid-minimal with these extraArgs (and apiServer.port). */
+function problemsWith(extraArgs: Record<string, string | null>, apiPort = 6443) {
+  const text = JSON.stringify({ serviceCIDR: "10.254.0.0/16", apiServer: { port: apiPort }, nodes: [{ name: "a", ip: "10.0.0.1" }, { name: "b", ip: "10.0.0.2" }], controllerManager: { extraArgs } });
+  return checkSpec(text, "x.json").problems;
+}
+const errorsAt = (ps: ReturnType<typeof problemsWith>, flag: string) =>
+  ps.filter((p) => p.severity === "error" && p.pointer === `/controllerManager/extraArgs/${flag}`).map((p) => p.message);
+
+effective("validation should refuse secure-port, bind-address and durations kubebundle cannot read back", () => {
+  for (const v of ["0", "65536", "http", "010257", "-1", ""]) assert.is(errorsAt(problemsWith({ "secure-port": v }), "secure-port").length, 1, v);
+  for (const v of ["localhost", "10.0.0.300", "", "fe80::1%eth0"]) assert.ok(errorsAt(problemsWith({ "bind-address": v }), "bind-address").length >= 1, v);
+  for (const flag of ["leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"]) {
+    for (const v of ["15", "1d", "", "0s", "-5s"]) assert.is(errorsAt(problemsWith({ [flag]: v }), flag).length, 1, `${flag}=${v}`);
+  }
+  assert.equal(problemsWith({ "secure-port": "10300", "bind-address": "0.0.0.0", "leader-elect-lease-duration": "1m", "leader-elect-renew-deadline": "40s", "leader-elect-retry-period": "5s" }), []);
+});
+
+effective("validation should compare apiServer.port with the effective secure port", () => {
+  assert.match(errorsAt(problemsWith({ "secure-port": "6443" }), "secure-port")[0] ?? "", /must differ from apiServer.port \(6443\)/);
+  assert.equal(errorsAt(problemsWith({ "secure-port": "10300" }, 10252), "secure-port"), [], "extraArgs wins over a clashing default securePort");
+  assert.ok(problemsWith({ "secure-port": "10300" }, 10252).every((p) => p.pointer !== "/controllerManager/securePort"));
+  assert.match(errorsAt(problemsWith({ "secure-port": null }, 10257), "secure-port")[0] ?? "", /default 10257, which is apiServer.port/);
+  assert.ok(problemsWith({}, 10252).some((p) => p.pointer === "/controllerManager/securePort" && /must differ/.test(p.message)));
+});
+
+effective("validation should refuse leader-election timing kube-controller-manager would refuse at start-up", () => {
+  assert.match(errorsAt(problemsWith({ "leader-elect-lease-duration": "10s" }), "leader-elect-lease-duration")[0] ?? "", /must be longer than the renew deadline/);
+  assert.match(errorsAt(problemsWith({ "leader-elect-retry-period": "9s" }), "leader-elect-retry-period")[0] ?? "", /1\.2 x the retry period/);
+  assert.equal(problemsWith({ "leader-elect-retry-period": "8s" }), []);
+});
+
+effective("validation should warn when every node gets one specific bind-address", () => {
+  const ps = problemsWith({ "bind-address": "10.0.0.1" });
+  assert.ok(ps.some((p) => p.severity === "warning" && p.pointer === "/controllerManager/extraArgs/bind-address"), JSON.stringify(ps));
+  assert.not.ok(ps.some((p) => p.severity === "error"));
+  for (const v of ["0.0.0.0", "::", "127.0.0.1"]) assert.equal(problemsWith({ "bind-address": v }), [], v);
+});
+
+effective.run();

@@ -9,9 +9,10 @@ import { kcmFlags } from "../../src/render/flags.js";
 import { workingDir } from "../../src/plan/layout.js";
 import { minorOf, supportedMinors, type KubeVersion } from "../../src/plan/contract.js";
 import { loadSpec } from "../../src/spec/load.js";
-import { InputError } from "../../src/errors.js";
+import { InputError, type Problem } from "../../src/errors.js";
 import type { Cluster } from "../../src/spec/cluster.js";
 import { needTool, ROOT, run, tmp } from "../helpers/tools.js";
+import { cli } from "../helpers/cli.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures");
 const GOLDEN = path.join(ROOT, "test/golden/render");
@@ -316,11 +317,36 @@ const inject = suite("injection");
 
 const QUOTING = fixture("valid-extra-args-quoting.json");
 
-inject("should pass every extraArgs value to the program literally, quoted for systemd", () => {
-  const argv = parseUnit(renderUnit(QUOTING, QUOTING.nodes[0]!)).argv;
+/** NASTY_ARGS: values the loader refuses; put straight into a Cluster they show the unit's quoting holds on its own (defence in depth). */
+const NASTY_ARGS: Record<string, string> = {
+  "cluster-name": "$(touch /tmp/kubebundle-pwned)",
+  "x-backticks": "`id`",
+  "x-semicolon": "a ; reboot",
+  "x-double-quotes": 'say "hi"',
+  "x-single-quote": "it's",
+  "x-percent": "100%n %H",
+  "x-dollar": "$HOME ${PATH} $$",
+  "x-backslash": "C:\\dir\\ end\\",
+  "x-spaces": "  two  spaces  ",
+  "x-empty": "",
+  "x-unicode": "zo\u00eb\u2192\u00fc",
+};
+const NASTY: Cluster = { ...QUOTING, spec: { ...QUOTING.spec, controllerManager: { ...QUOTING.spec.controllerManager, extraArgs: NASTY_ARGS } } };
+
+inject("should pass every extraArgs value the loader accepts to the program literally, `%` doubled for systemd", () => {
+  const text = renderUnit(QUOTING, QUOTING.nodes[0]!);
+  const argv = parseUnit(text).argv;
   for (const [name, value] of Object.entries(QUOTING.spec.controllerManager.extraArgs)) {
     assert.ok(argv.includes(`--${name}=${value}`), `--${name}=${value}`);
   }
+  assert.ok(text.includes("--x-percent=100%%n%%H"), "x-percent written with %% in the unit");
+  assert.ok(text.includes("--x-all-marks=50%%,*=a:b"), "x-all-marks written with %% in the unit");
+  assert.not.ok(text.replaceAll("%%", "").includes("%"), "no single % left");
+});
+
+inject("should still pass shell and systemd syntax literally when a Cluster carries it past the loader", () => {
+  const argv = parseUnit(renderUnit(NASTY, NASTY.nodes[0]!)).argv;
+  for (const [name, value] of Object.entries(NASTY_ARGS)) assert.ok(argv.includes(`--${name}=${value}`), `--${name}=${value}`);
 });
 
 /** specWith: the guide's spec with one change, written to a temporary file. */
@@ -332,16 +358,19 @@ function specWith(dir: string, name: string, change: (s: any) => void): string {
   return file;
 }
 
-function rejected(file: string, pointer: string): void {
+/** rejected: loadSpec refuses `file` with an error at `pointer`; returns that error. */
+function rejected(file: string, pointer: string): Problem {
   try {
     loadSpec(file);
   } catch (e) {
     assert.instance(e, InputError);
-    const ps = (e as InputError).problems.filter((p) => p.severity === "error").map((p) => p.pointer);
-    assert.ok(ps.includes(pointer), `${pointer} in ${ps.join(", ")}`);
-    return;
+    const errors = (e as InputError).problems.filter((p) => p.severity === "error");
+    const hit = errors.find((p) => p.pointer === pointer);
+    assert.ok(hit, `${pointer} in ${errors.map((p) => p.pointer).join(", ")}`);
+    return hit!;
   }
   assert.unreachable(`${file} was accepted`);
+  throw new Error("unreachable");
 }
 
 inject("should reject node names carrying shell or systemd syntax before rendering", () => {
@@ -349,6 +378,55 @@ inject("should reject node names carrying shell or systemd syntax before renderi
   try {
     const bad = ["$(reboot)", "`id`", "a;reboot", 'a"b', "a'b", "a\nb", "a b", "%n", "a$b"];
     bad.forEach((name, i) => rejected(specWith(t.dir, `name-${i}`, (s) => (s.nodes[0].name = name)), "/nodes/0/name"));
+  } finally {
+    t.cleanup();
+  }
+});
+
+/** INJECTIONS: extraArgs values a spec must not carry, with the character the message must name. */
+const INJECTIONS: [string, string][] = [
+  ["$(touch /tmp/kubebundle-pwned)", '"$"'],
+  ["`id`", '"`"'],
+  ["a;reboot", '";"'],
+  ['say"hi"', '"\\""'],
+  ["it's", `"'"`],
+  ["C:\\dir", '"\\\\"'],
+  ["two words", "a space"],
+  ["a|b", '"|"'],
+  ["a&b", '"&"'],
+  ["a<b", '"<"'],
+  ["a>b", '">"'],
+  ["f(x)", '"("'],
+  ["${PATH}", '"$"'],
+  ["x{y}", '"{"'],
+  ["a!b", '"!"'],
+  ["a#b", '"#"'],
+  ["zo\u00eb", '"\u00eb" (U+00EB)'],
+];
+
+inject("should reject extraArgs values with shell or systemd syntax, naming the first such character and the allowed set", () => {
+  const t = tmp();
+  try {
+    for (const [i, [v, named]] of INJECTIONS.entries()) {
+      const file = specWith(t.dir, `inject-${i}`, (s) => (s.controllerManager.extraArgs = { "cluster-name": v }));
+      const p = rejected(file, "/controllerManager/extraArgs/cluster-name");
+      assert.ok(p.message.includes(`; ${named} is not allowed`), `${JSON.stringify(v)}: ${p.message}`);
+      assert.ok(p.message.includes(". _ , : = / * @ + % ~ [ ] -"), p.message);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+inject("should make validate exit 2 for a spec carrying $(...), backticks, ';' or quotes in extraArgs", async () => {
+  const t = tmp();
+  try {
+    for (const [i, v] of ["$(reboot)", "`reboot`", "1;reboot", "'1'", '"1"'].entries()) {
+      const file = specWith(t.dir, `cli-${i}`, (s) => (s.controllerManager.extraArgs = { "v": v }));
+      const r = await cli("validate", file);
+      assert.is(r.code, 2, `${v}: ${r.out}${r.err}`);
+      assert.match(r.err, "/controllerManager/extraArgs/v");
+    }
   } finally {
     t.cleanup();
   }
@@ -385,6 +463,7 @@ function allUnits(): Record<string, { text: string; exec: string }> {
     const c = fixture(f);
     units[`kcm-${f.replace(/\.json$/, "")}.service`] = entry(c);
   }
+  units["kcm-nasty-past-loader.service"] = entry(NASTY);
   const moved: Cluster = { ...GUIDE, spec: { ...GUIDE.spec, paths: { ...GUIDE.spec.paths, binDir: "/usr/local/k8s/bin" } } };
   units["kcm-moved-bin.service"] = entry(moved);
   return units;
@@ -414,8 +493,11 @@ tools("should give the same argv from systemd itself as from the reader above, q
   if (!real) return;
   for (const [name, u] of Object.entries(units)) assert.equal(real.get(name), parseUnit(u.text).argv, name);
   const quoting = real.get("kcm-valid-extra-args-quoting.service")!;
-  assert.ok(quoting.includes("--cluster-name=$(touch /tmp/kubebundle-pwned)"));
-  assert.ok(quoting.includes('--x-double-quotes=say "hi"'));
+  assert.ok(quoting.includes("--x-percent=100%n%H"));
+  assert.ok(quoting.includes("--x-all-marks=50%,*=a:b"));
+  const nasty = real.get("kcm-nasty-past-loader.service")!;
+  assert.ok(nasty.includes("--cluster-name=$(touch /tmp/kubebundle-pwned)"));
+  assert.ok(nasty.includes('--x-double-quotes=say "hi"'));
 });
 
 tools.run();

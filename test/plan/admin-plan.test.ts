@@ -1,0 +1,153 @@
+// What planAdmin gives the admin host: the admin kubeconfig, and check-ha.sh with the release's
+// leader lock and the effective leader-election timing.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { planAdmin, type AdminFile } from "../../src/plan/admin-plan.js";
+import type { Cluster } from "../../src/spec/cluster.js";
+import { needTool, tmp } from "../helpers/tools.js";
+import { clusterWith, loadFixture, PEMS } from "./_specs.js";
+
+const plan = (c: Cluster): AdminFile[] => planAdmin(c, { ca: PEMS.ca, admin: PEMS.admin }, "0.0.0-test");
+const fileOf = (c: Cluster, p: string): AdminFile => {
+  const f = plan(c).find((x) => x.path === p);
+  assert.ok(f, `planAdmin holds ${p}`);
+  return f!;
+};
+const textOf = (c: Cluster, p: string) => fileOf(c, p).content.toString("utf8");
+const unbase64 = (s: unknown) => Buffer.from(String(s), "base64").toString("utf8");
+
+// ---------------------------------------------------------------------------------------------
+const kubeconfig = suite("planAdmin: admin/admin.kubeconfig");
+
+/** adminKubeconfig: the parsed YAML of the admin kubeconfig. */
+const adminKubeconfig = (c: Cluster): any => parse(textOf(c, "admin/admin.kubeconfig"));
+
+kubeconfig("should point at the first node's apiserver when no endpoint is set", () => {
+  const c = clusterWith("spec/valid-minimal.json", (s) => {
+    s.apiServer = { port: 7443 };
+    s.nodes = [{ name: "cp-2", ip: "10.0.0.9" }, { name: "cp-1", ip: "10.0.0.1" }];
+  });
+  const k = adminKubeconfig(c);
+  assert.is(k.clusters.length, 1);
+  assert.is(k.clusters[0].cluster.server, "https://10.0.0.9:7443");
+});
+
+kubeconfig("should bracket the first node's IPv6 address", () => {
+  const c = loadFixture("spec/valid-ipv6.json");
+  assert.is(adminKubeconfig(c).clusters[0].cluster.server, "https://[2001:db8::1]:6443");
+});
+
+kubeconfig("should point at apiServer.endpoint when it is set", () => {
+  const c = clusterWith("spec/valid-minimal.json", (s) => (s.apiServer = { port: 6443, endpoint: "https://10.0.0.100:8443" }));
+  assert.is(adminKubeconfig(c).clusters[0].cluster.server, "https://10.0.0.100:8443");
+  const v6 = clusterWith("spec/valid-ipv6.json", (s) => (s.apiServer = { endpoint: "https://[fd00::100]:8443" }));
+  assert.is(adminKubeconfig(v6).clusters[0].cluster.server, "https://[fd00::100]:8443");
+});
+
+kubeconfig("should name user and context admin, select that context, and embed the CA and the admin certificate and key", () => {
+  const c = clusterWith("spec/valid-minimal.json", (s) => (s.clusterName = "prod-east"));
+  const k = adminKubeconfig(c);
+  assert.is(k.apiVersion, "v1");
+  assert.is(k.kind, "Config");
+  assert.is(k.clusters[0].name, "prod-east");
+  assert.equal(k.users.map((u: any) => u.name), ["admin"]);
+  assert.equal(k.contexts, [{ name: "admin", context: { cluster: "prod-east", user: "admin" } }]);
+  assert.is(k["current-context"], "admin");
+  assert.is(unbase64(k.clusters[0].cluster["certificate-authority-data"]), PEMS.ca.cert);
+  assert.is(unbase64(k.users[0].user["client-certificate-data"]), PEMS.admin.cert);
+  assert.is(unbase64(k.users[0].user["client-key-data"]), PEMS.admin.key);
+  assert.is(fileOf(c, "admin/admin.kubeconfig").mode, 0o600);
+});
+
+kubeconfig.run();
+
+// ---------------------------------------------------------------------------------------------
+const lock = suite("planAdmin: check-ha.sh reads the release's leader lock");
+
+const LEASE = "Lease kube-system/kube-controller-manager";
+const ENDPOINTS = "Endpoints kube-system/kube-controller-manager, annotation control-plane.alpha.kubernetes.io/leader";
+
+/** helpOf: what the rendered check-ha.sh prints for --help (it names the lock it reads and the default timeout). */
+function helpOf(c: Cluster): string | null {
+  if (!needTool("bash", "check-ha.sh --help")) return null;
+  const t = tmp("kubebundle-check-ha-");
+  try {
+    const script = path.join(t.dir, "check-ha.sh");
+    writeFileSync(script, textOf(c, "check-ha.sh"), { mode: 0o755 });
+    const r = spawnSync("bash", [script, "--help"], { encoding: "utf8" });
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout;
+  } finally {
+    t.cleanup();
+  }
+}
+
+const RELEASES: [string, string, "endpoints" | "lease"][] = [
+  ["valid-guide-1.16.json", "1.16.6", "endpoints"],
+  ["spec/valid-release-1.17.json", "1.17.0", "lease"],
+  ["spec/valid-minimal.json", "1.36.0", "lease"],
+];
+
+for (const [fixture, version, want] of RELEASES) {
+  lock(`should read the ${want === "lease" ? "Lease" : "Endpoints annotation"} for ${version}`, () => {
+    const c = loadFixture(fixture);
+    assert.is(c.version.text, version);
+    const script = textOf(c, "check-ha.sh");
+    assert.ok(script.includes(`\nreadonly LEADER_LOCK='${want}'\n`), `LEADER_LOCK='${want}'`);
+    const help = helpOf(c);
+    if (help === null) return;
+    const printed = help.replace(/\s+/g, " ");
+    assert.ok(printed.includes(want === "lease" ? LEASE : ENDPOINTS), printed);
+    if (want === "lease") assert.not.ok(printed.includes("Endpoints kube-system"), "no Endpoints text for a Lease release");
+  });
+}
+
+lock("should switch at 1.17 for any 1.16 patch release", () => {
+  const c = clusterWith("spec/valid-minimal.json", (s) => (s.kubernetesVersion = "1.16.0"));
+  assert.ok(textOf(c, "check-ha.sh").includes("\nreadonly LEADER_LOCK='endpoints'\n"));
+});
+
+lock.run();
+
+// ---------------------------------------------------------------------------------------------
+const timing = suite("planAdmin: check-ha.sh uses the effective leader-election timing");
+
+/** timingOf: LEASE_DURATION, RETRY_PERIOD and DEFAULT_TIMEOUT as check-ha.sh sets them. */
+function timingOf(c: Cluster): { lease: number; retry: number; timeout: number } {
+  const text = textOf(c, "check-ha.sh");
+  const read = (name: string) => {
+    const m = new RegExp(`^readonly ${name}='(\\d+)'$`, "m").exec(text);
+    assert.ok(m, `${name} in check-ha.sh`);
+    return Number(m![1]);
+  };
+  return { lease: read("LEASE_DURATION"), retry: read("RETRY_PERIOD"), timeout: read("DEFAULT_TIMEOUT") };
+}
+
+const withArgs = (extraArgs: Record<string, string | null>) => clusterWith("spec/valid-minimal.json", (s) => (s.controllerManager = { extraArgs }));
+
+timing("should use kube-controller-manager's 15s and 2s without overrides", () => {
+  assert.equal(timingOf(withArgs({})), { lease: 15, retry: 2, timeout: 15 + 2 * 2 + 5 });
+});
+
+timing("should use the lease duration and retry period given in extraArgs", () => {
+  const c = withArgs({ "leader-elect-lease-duration": "1m30s", "leader-elect-renew-deadline": "1m", "leader-elect-retry-period": "5s" });
+  assert.equal(timingOf(c), { lease: 90, retry: 5, timeout: 90 + 2 * 5 + 5 });
+  const help = helpOf(c);
+  if (help !== null) assert.match(help.replace(/\s+/g, " "), "(default 105: lease duration 90s + 2 x retry period 5s + margin)");
+});
+
+timing("should read each Go duration form and round sub-second values up", () => {
+  assert.equal(timingOf(withArgs({ "leader-elect-lease-duration": "1m", "leader-elect-renew-deadline": "45s" })), { lease: 60, retry: 2, timeout: 69 });
+  assert.equal(timingOf(withArgs({ "leader-elect-retry-period": "1500ms" })), { lease: 15, retry: 2, timeout: 24 });
+  assert.equal(timingOf(withArgs({ "leader-elect-lease-duration": "20.5s" })), { lease: 21, retry: 2, timeout: 30 });
+});
+
+timing("should use the defaults when extraArgs removes the flags", () => {
+  assert.equal(timingOf(withArgs({ "leader-elect-lease-duration": null, "leader-elect-retry-period": null })), { lease: 15, retry: 2, timeout: 24 });
+});
+
+timing.run();
