@@ -4,21 +4,11 @@ import path from "node:path";
 import { parseCidr, parseIp } from "./ip.js";
 import { durationHint, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
-import { extraArgsProblems } from "../render/kcm-flags.js";
-import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, parseGoDuration, parsePort } from "../render/flags.js";
 import type { SpecProblem } from "./schema-validator.js";
 import type { Spec } from "./schema.js";
 import { LAYOUT, workingDir } from "../plan/layout.js";
-
-type Obj = Record<string, unknown>;
-type Rule = (spec: Obj, out: SpecProblem[]) => void;
-
-/** q: a user's value quoted for a one-line message (JSON escapes, long values cut). */
-const q = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): v is string => typeof v === "string";
-const err = (pointer: string, message: string, hint?: string): SpecProblem =>
-  hint === undefined ? { pointer, message, severity: "error" } : { pointer, message, hint, severity: "error" };
+import { err, isObj, q, str, type Rule } from "./_rule.js";
+import { extraArgs, ports } from "./flag-rules.js";
 
 /** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -100,7 +90,8 @@ const endpoint: Rule = (s, out) => {
     out.push(err(at, `${q(api.endpoint)} is not a URL`, guess));
     return;
   }
-  const fixed = `https://${url.host || "10.0.0.100:8443"}`;
+  // A hint only from a host that is itself clean; otherwise the example address.
+  const fixed = `https://${/^[\w.:[\]-]+$/.test(url.host) ? url.host : "10.0.0.100:8443"}`;
   if (url.protocol !== "https:") out.push(err(at, `must be an https URL, not ${url.protocol.replace(":", "")}`, fixed));
   else if (!url.hostname) out.push(err(at, "must name a host", "https://10.0.0.100:8443"));
   else if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
@@ -162,109 +153,6 @@ const overlaps: Rule = (s, out) => {
     // Blame the field whose folder holds the misplaced path (the longest matching one).
     const field = given.filter(([, v]) => inside.startsWith(`${v}/`)).sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? "dataDir";
     out.push(err(`/paths/${field}`, `puts ${inside} inside the file ${f}: one path cannot be both a file and a folder`));
-  }
-};
-
-/** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
-const FLAG_VALUE = /^[A-Za-z0-9._,:=/*@+%~[\]-]*$/;
-const FLAG_VALUE_SET = "ASCII letters, digits and . _ , : = / * @ + % ~ [ ] -";
-
-/** charName: one character named for a message: "a space", "\";\"", "\"ë\" (U+00EB)". */
-function charName(c: string): string {
-  const cp = c.codePointAt(0)!;
-  if (c === " ") return "a space";
-  const u = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
-  return cp < 0x7f ? JSON.stringify(c) : `${JSON.stringify(c)} (${u})`;
-}
-
-const argPointer = (name: string) => `/controllerManager/extraArgs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-
-/** flagValueProblem: what is wrong with the value of a flag kubebundle reads back (ports, addresses, durations), if anything. */
-function flagValueProblem(name: string, v: string): { message: string; hint?: string } | undefined {
-  if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
-  if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
-  if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
-    const ms = parseGoDuration(v);
-    const hint = /^[0-9]+$/.test(v) && v !== "0" ? `${v}s` : undefined;
-    if (ms === null) return { message: `${q(v)} is not a Go duration like 15s, 1m or 1m30s`, ...(hint ? { hint } : {}) };
-    if (ms <= 0) return { message: `${q(v)} must be longer than zero` };
-  }
-  return undefined;
-}
-
-/** leaderElectionProblems: client-go refuses to start unless lease duration > renew deadline > 1.2 x retry period. */
-function leaderElectionProblems(args: Record<string, string | null>, out: SpecProblem[]): void {
-  const given = LEADER_ELECTION_FLAGS.filter((f) => str(args[f]));
-  if (given.length === 0) return;
-  type Le = (typeof LEADER_ELECTION_FLAGS)[number];
-  const text = (f: Le) => args[f] ?? KCM_BUILTIN[f];
-  const ms = LEADER_ELECTION_FLAGS.map((f) => parseGoDuration(text(f)));
-  if (ms.some((m) => m === null || m <= 0)) return;
-  const [lease, renew, retry] = ms as [number, number, number];
-  const [fLease, fRenew, fRetry] = LEADER_ELECTION_FLAGS;
-  const clash = (a: Le, b: Le, what: string) => {
-    const at = given.includes(a) ? a : b;
-    out.push(err(argPointer(at), `--${a}=${text(a)} must be longer than ${what} (--${b}=${text(b)}): kube-controller-manager refuses to start otherwise`));
-  };
-  if (lease <= renew) clash(fLease, fRenew, "the renew deadline");
-  if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
-}
-
-const extraArgs: Rule = (s, out) => {
-  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
-  if (!cm || !isObj(cm.extraArgs)) return;
-  const args: Record<string, string | null> = {};
-  for (const [name, v] of Object.entries(cm.extraArgs)) {
-    if (v === null) {
-      args[name] = v;
-      continue;
-    }
-    if (!str(v)) continue;
-    const at = argPointer(name);
-    if (/[\u0000-\u001f\u007f]/.test(v)) {
-      out.push(err(at, "value must not contain newlines, NULs or other control characters"));
-      continue;
-    }
-    if (!FLAG_VALUE.test(v)) {
-      const bad = [...v].find((c) => !FLAG_VALUE.test(c))!;
-      out.push(err(at, `value may hold only ${FLAG_VALUE_SET} (no spaces, quotes or shell characters); ${charName(bad)} is not allowed`));
-      continue;
-    }
-    const wrong = flagValueProblem(name, v);
-    if (wrong) {
-      out.push(err(at, wrong.message, wrong.hint));
-      continue;
-    }
-    const ip = name === "bind-address" ? parseIp(v) : null;
-    if (ip && ip.range !== "unspecified" && ip.text !== "127.0.0.1") {
-      out.push({
-        pointer: at,
-        message: `every node gets --bind-address=${v}: kube-controller-manager starts only where that address exists, and its certificate names only 127.0.0.1 and the node IPs; use 0.0.0.0, :: or 127.0.0.1, or leave the flag out (each node binds its own IP)`,
-        severity: "warning",
-      });
-    }
-    args[name] = v;
-  }
-  leaderElectionProblems(args, out);
-  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
-  if (v && isSupported(v)) out.push(...extraArgsProblems(v, args));
-};
-
-/** ports: kube-controller-manager's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must not be the apiserver's. */
-const ports: Rule = (s, out) => {
-  const api = isObj(s.apiServer) ? s.apiServer.port : undefined;
-  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
-  if (typeof api !== "number" || !cm) return;
-  const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
-  const clash = `both listen on every node`;
-  if (str(given)) {
-    if (parsePort(given) === api) out.push(err(argPointer("secure-port"), `--secure-port=${given} must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
-  } else if (given === null) {
-    if (Number(KCM_BUILTIN["secure-port"]) === api) {
-      out.push(err(argPointer("secure-port"), `without --secure-port kube-controller-manager listens on its default ${api}, which is apiServer.port: ${clash}`));
-    }
-  } else if (api === cm.securePort) {
-    out.push(err("/controllerManager/securePort", `must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
   }
 };
 

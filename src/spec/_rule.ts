@@ -1,0 +1,17 @@
+// Internal: what every semantic rule shares.
+import type { SpecProblem } from "./schema-validator.js";
+
+/** Obj: a JSON object as the rules see it. */
+export type Obj = Record<string, unknown>;
+/** Rule: adds the problems it finds in a (possibly schema-invalid) spec to `out`. */
+export type Rule = (spec: Obj, out: SpecProblem[]) => void;
+
+/** q: a user's value quoted for a one-line message (JSON escapes, long values cut). */
+export const q = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
+/** isObj: a JSON object (not an array, not null). */
+export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/** str: a string. */
+export const str = (v: unknown): v is string => typeof v === "string";
+/** err: an error-severity problem. */
+export const err = (pointer: string, message: string, hint?: string): SpecProblem =>
+  hint === undefined ? { pointer, message, severity: "error" } : { pointer, message, hint, severity: "error" };
