@@ -26,7 +26,10 @@ export interface NodeReport {
   name: string;
   ip: string;
   status: "new" | "changed" | "unchanged";
+  /** Files in the bundle. */
   files: number;
+  /** Files of the bundle written (added or changed) by this run. */
+  written: number;
   bundle: string;
   size: number;
   sha256: string;
@@ -60,7 +63,7 @@ function unchangedReport(outDir: string, m: Partial<Manifest>): GenerateReport {
     out: outDir,
     warnings: [],
     pki: (m.certificates ?? []).map((c) => ({ id: c.id, action: "reused" as const, detail: `valid until ${c.notAfter}` })),
-    nodes: (m.nodes ?? []).map((n) => ({ name: n.name, ip: n.ip, status: "unchanged" as const, files: n.files.length, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 })),
+    nodes: (m.nodes ?? []).map((n) => ({ name: n.name, ip: n.ip, status: "unchanged" as const, files: n.files.length, written: 0, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 })),
     removedNodes: [],
     diff: { added: [], changed: [], removed: [] },
   };

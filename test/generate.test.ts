@@ -70,13 +70,14 @@ flow("should write the contract's tree for the example and leave it byte for byt
     assert.is(mode("admin/admin-key.pem"), "600");
     assert.is(mode("admin/admin.kubeconfig"), "600");
     assert.is(mode("admin/admin.pem"), "644");
+    assert.is(snap["admin/ca.pem"], snap["pki/ca.pem"], "admin/ca.pem is the cluster CA, so inspect can chain admin.pem");
     assert.is(mode("check-ha.sh"), "755");
     const adminCert = readFileSync(path.join(out, "admin/admin.pem"));
     for (const f of Object.keys(snap).filter((k) => k.startsWith("nodes/") && !k.endsWith("/"))) {
       assert.not.ok(readFileSync(path.join(out, f)).equals(adminCert), `${f} is the admin certificate`);
       assert.not.match(f, /admin/, `${f}: admin credentials never go into a node bundle`);
     }
-    assert.match(first.out, /idc-k8s-01\s+new\s+\d+\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
+    assert.match(first.out, /idc-k8s-01\s+new\s+9\/9\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
     assert.match(first.out, /kube-controller-manager\s+issued/);
 
     const second = await cli("generate", EXAMPLE, "--out", out);
@@ -174,7 +175,10 @@ change("should re-issue the kcm certificate when a node IP changes, say why, and
     assert.is(r.code, 0, r.err);
     assert.match(r.out, /kube-controller-manager\s+issued\s+.*103\.172\.239\.72/);
     assert.match(r.out, /ca\s+reused/);
-    assert.match(r.out, /idc-k8s-03\s+changed/);
+    // Every node: the re-issued kcm certificate and key, the kubeconfig embedding them, SHA256SUMS;
+    // the moved node also: its unit (--bind-address), verify.sh and install.sh (which name its IP).
+    assert.match(r.out, /idc-k8s-03\s+changed\s+7\/9/);
+    assert.match(r.out, /idc-k8s-01\s+changed\s+4\/9/);
     const after = snapshot(out);
     assert.is(after["pki/ca.pem"], before["pki/ca.pem"]);
     assert.is(after["pki/ca-key.pem"], before["pki/ca-key.pem"]);

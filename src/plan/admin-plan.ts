@@ -39,6 +39,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
     version,
   });
   return [
+    { path: "admin/ca.pem", mode: MODES.cert, content: Buffer.from(certs.ca.cert) },
     { path: "admin/admin.pem", mode: MODES.cert, content: Buffer.from(certs.admin.cert) },
     { path: "admin/admin-key.pem", mode: MODES.key, content: Buffer.from(certs.admin.key) },
     { path: "admin/admin.kubeconfig", mode: MODES.kubeconfig, content: Buffer.from(kubeconfig) },

@@ -99,7 +99,8 @@ export async function buildTree(input: BuildInput): Promise<Built> {
         const prefix = [`nodes/${n.name}/`, n.bundle.file];
         const touched = (list: string[]) => list.some((p) => prefix.some((x) => p.startsWith(x)));
         const status = touched(diff.added) && !touched(diff.changed) && !input.prev?.nodes?.some((p) => p.name === n.name) ? "new" : touched(diff.added) || touched(diff.changed) ? "changed" : "unchanged";
-        return { name: n.name, ip: n.ip, status, files: n.files.length, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 };
+        const written = [...diff.added, ...diff.changed].filter((p) => p.startsWith(prefix[0]!)).length;
+        return { name: n.name, ip: n.ip, status, files: n.files.length, written, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 };
       }),
   };
 }

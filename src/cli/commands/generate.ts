@@ -18,9 +18,10 @@ export function table(r: GenerateReport): string {
   const lines: string[] = [];
   for (const e of r.pki) lines.push(`  ${e.id.padEnd(24)} ${e.action.padEnd(8)} ${e.detail}`);
   const w = Math.max(4, ...r.nodes.map((n) => n.name.length));
-  lines.push("", `  ${"node".padEnd(w)}  ${"status".padEnd(9)}  files  ${"bundle".padEnd(w + 16)}  ${"size".padStart(7)}  sha256`);
+  lines.push("", `  ${"node".padEnd(w)}  ${"status".padEnd(9)}  written  ${"bundle".padEnd(w + 16)}  ${"size".padStart(7)}  sha256`);
   for (const n of r.nodes) {
-    lines.push(`  ${n.name.padEnd(w)}  ${n.status.padEnd(9)}  ${String(n.files).padStart(5)}  ${n.bundle.padEnd(w + 16)}  ${String(n.size).padStart(7)}  ${n.sha256}`);
+    const written = `${n.written}/${n.files}`.padStart(7);
+    lines.push(`  ${n.name.padEnd(w)}  ${n.status.padEnd(9)}  ${written}  ${n.bundle.padEnd(w + 16)}  ${String(n.size).padStart(7)}  ${n.sha256}`);
   }
   for (const n of r.removedNodes) lines.push(`  ${n.padEnd(w)}  removed`);
   lines.push("", r.changed ? `out: ${r.out} updated` : `out: ${r.out}: no changes`);
