@@ -171,7 +171,8 @@ export const clusterSchema = {
         extraArgs: {
           type: "object",
           default: {},
-          description: "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag.",
+          description:
+            "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
           propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$" },
           additionalProperties: { type: ["string", "null"] },
         },
