@@ -2,31 +2,15 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, lstatSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { cli } from "./helpers/cli.js";
 import { needTool, ROOT, run, tmp } from "./helpers/tools.js";
+import { snapshot } from "./helpers/snapshot.js";
 
 const EXAMPLE = path.join(ROOT, "cluster.example.json");
 
-/** snapshot: every file and folder under dir -> mode and sha256 (folders: mode only). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const p = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(p);
-      if (st.isDirectory()) {
-        out[`${r}/`] = (st.mode & 0o7777).toString(8);
-        walk(p, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
-    }
-  };
-  if (existsSync(dir)) walk(dir, "");
-  return out;
-}
 
 /** ecdsaSpec: the example with ECDSA keys (fast to generate), written into dir. */
 function ecdsaSpec(dir: string, edit: (s: any) => void = () => {}): string {

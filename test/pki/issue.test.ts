@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as asn1js from "asn1js";
 import { rowById } from "../../src/pki/certlist.js";
-import { issue, type Issued } from "../../src/pki/issue.js";
+import { issue } from "../../src/pki/issue.js";
 import { pemBlocks } from "../../src/pki/pem.js";
 import { ROOT, tmp } from "../helpers/tools.js";
 import { clusterFrom, countingCrypto, DAY_MS, fixedDeps, fixedKeyPair, HOUR_MS, NOW } from "./_support.js";

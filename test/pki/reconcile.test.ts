@@ -6,7 +6,7 @@ import path from "node:path";
 import { InputError } from "../../src/errors.js";
 import { readPkiDir, reconcilePki, type PkiFiles, type PkiResult } from "../../src/pki/index.js";
 import { tmp } from "../helpers/tools.js";
-import { clusterFrom, DAY_MS, fixedDeps, HOUR_MS, NOW } from "./_support.js";
+import { clusterFrom, DAY_MS, fixedDeps, NOW } from "./_support.js";
 
 const t = tmp();
 const example = clusterFrom(t.dir);

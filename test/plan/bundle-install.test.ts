@@ -2,13 +2,14 @@
 // and find every file of the manifest where it belongs; a second run changes nothing; the scripts lint clean.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { Manifest } from "../../src/write/manifest.js";
 import { cli } from "../helpers/cli.js";
 import { needTool, ROOT, tmp } from "../helpers/tools.js";
+import { snapshot } from "../helpers/snapshot.js";
 
 const NODE = "idc-k8s-01";
 const test = suite("bundle: generate, then install.sh --root");
@@ -50,21 +51,6 @@ function install(w: World): { code: number | null; out: string; err: string } {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** snapshot: every entry under `dir` with type, mode, size, mtime and content hash. */
-function snapshot(dir: string): string[] {
-  const rows: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const s = lstatSync(p);
-      const hash = s.isFile() ? createHash("sha256").update(readFileSync(p)).digest("hex") : "";
-      rows.push(`${path.relative(dir, p)} ${s.mode.toString(8)} ${s.size} ${s.mtimeMs} ${hash}`);
-      if (s.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return rows;
-}
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
@@ -98,12 +84,12 @@ test("should install every manifest file of the node at its target with its mode
   assert.ok(installed.every((f) => first.out.includes(`new ${path.join(w.root, f.target!)} (${f.mode})`)), first.out);
   assert.match(first.out, /^(new|changed|mode|owner) /m, "a change line as the second run must not print");
 
-  const before = snapshot(w.root);
+  const before = snapshot(w.root, { identity: true });
   const second = install(w);
   assert.is(second.code, 0, `second run exited ${second.code}\n${second.out}\n${second.err}`);
   assert.match(second.out, /^no changes$/m);
   assert.not.match(second.out, /^(new|changed|mode|owner) /m);
-  assert.equal(snapshot(w.root), before, "the second run touched nothing and made no backup");
+  assert.equal(snapshot(w.root, { identity: true }), before, "the second run touched nothing and made no backup");
 });
 
 test("should be clean under shellcheck: install.sh, verify.sh and check-ha.sh as generated", () => {

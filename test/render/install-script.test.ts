@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,6 +8,7 @@ import { sha256sums } from "../../src/plan/sha256sums.js";
 import { renderInstallScript, shellQuote, type InstallScriptInput } from "../../src/render/install-script.js";
 import type { Cluster } from "../../src/spec/cluster.js";
 import { needTool, ROOT, tmp } from "../helpers/tools.js";
+import { snapshot } from "../helpers/snapshot.js";
 
 // --- a realistic bundle, built the way the generate step builds one ---
 
@@ -114,21 +114,6 @@ function ok(r: Run): Run {
   return r;
 }
 
-/** Every entry under `dir`: path, type, mode, inode, mtime and content hash; equal snapshots mean nothing was touched. */
-function snapshot(dir: string): string[] {
-  const rows: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const s = lstatSync(p);
-      const sum = s.isFile() ? createHash("sha256").update(readFileSync(p)).digest("hex") : "";
-      rows.push(`${path.relative(dir, p)} ${s.isDirectory() ? "d" : "f"} ${(s.mode & 0o7777).toString(8)} ${s.ino} ${s.mtimeMs} ${sum}`);
-      if (s.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return rows;
-}
 
 const modeOf = (p: string): number => statSync(p).mode & 0o7777;
 const isRoot = process.getuid?.() === 0;
@@ -213,11 +198,11 @@ root("should change nothing with --dry-run, and list every file as new", () => {
   const { t, b, T } = setup();
   try {
     const s = standIns(t.dir);
-    const before = snapshot(T);
-    const bundleBefore = snapshot(b.dir);
+    const before = snapshot(T, { identity: true });
+    const bundleBefore = snapshot(b.dir, { identity: true });
     const r = ok(install(b, ["--root", T, "--dry-run"], s.bin));
-    assert.equal(snapshot(T), before);
-    assert.equal(snapshot(b.dir), bundleBefore);
+    assert.equal(snapshot(T, { identity: true }), before);
+    assert.equal(snapshot(b.dir, { identity: true }), bundleBefore);
     for (const f of b.files) assert.ok(r.out.includes(`new ${T}${f.target} (${f.mode.toString(8).padStart(4, "0")})\n`), r.out);
     assert.match(r.out, `mkdir ${T}${b.workingDir} (0755)`);
     assert.match(r.out, /dry run: \d+ change\(s\) would be made/);
@@ -253,9 +238,9 @@ root("should change nothing and make no backup on a second run", () => {
   const { t, b, T } = setup();
   try {
     ok(install(b, [`--root=${T}`]));
-    const before = snapshot(T);
+    const before = snapshot(T, { identity: true });
     const r = ok(install(b, ["--root", T]));
-    assert.equal(snapshot(T), before);
+    assert.equal(snapshot(T, { identity: true }), before);
     assert.match(r.out, /^no changes$/m);
     for (const f of b.files) assert.match(r.out, `unchanged ${T}${f.target}\n`);
     assert.not.ok(existsSync(`${T}/var/backups`));
@@ -330,7 +315,7 @@ root("should refuse a bundle with one tampered byte and install nothing", () => 
     assert.is(r.code, 1);
     assert.match(r.err, "refusing: files do not match SHA256SUMS; nothing was installed");
     assert.match(r.out + r.err, "FAILED");
-    assert.equal(snapshot(T), []);
+    assert.equal(snapshot(T, { identity: true }), {});
   } finally {
     t.cleanup();
   }
@@ -343,7 +328,7 @@ root("should refuse a bundle with a missing file", () => {
     const r = install(b, ["--root", T]);
     assert.is(r.code, 1);
     assert.match(r.err, "do not match SHA256SUMS");
-    assert.equal(snapshot(T), []);
+    assert.equal(snapshot(T, { identity: true }), {});
   } finally {
     t.cleanup();
   }
@@ -356,7 +341,7 @@ root("should refuse a file in rootfs/ that SHA256SUMS does not list", () => {
     const r = install(b, ["--root", T]);
     assert.is(r.code, 1);
     assert.match(r.err, "not listed in SHA256SUMS: rootfs/etc/kubernetes/extra.conf");
-    assert.equal(snapshot(T), []);
+    assert.equal(snapshot(T, { identity: true }), {});
   } finally {
     t.cleanup();
   }
@@ -372,7 +357,7 @@ root("should refuse a symlink in rootfs/ and a SHA256SUMS that lists other files
     const r = install(b, ["--root", T]);
     assert.is(r.code, 1);
     assert.match(r.err, "does not list exactly the files this script installs");
-    assert.equal(snapshot(T), []);
+    assert.equal(snapshot(T, { identity: true }), {});
   } finally {
     t.cleanup();
   }
@@ -406,7 +391,7 @@ root("should print usage for --help (exit 0) and a bad option (exit 2)", () => {
       assert.is(r.code, 2, args.join(" "));
       assert.match(r.err, "Usage:");
     }
-    assert.equal(snapshot(T), []);
+    assert.equal(snapshot(T, { identity: true }), {});
   } finally {
     t.cleanup();
   }
