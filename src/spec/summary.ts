@@ -19,7 +19,7 @@ export function summarise(c: Cluster): Summary {
   const files = LAYOUT.map((r) => r.target(c));
   const width = Math.max(...nodes.map((n) => n.name.length));
   const text = [
-    `${c.file}: valid`,
+    `${c.shown}: valid`,
     `cluster ${c.spec.clusterName}, Kubernetes ${c.version.text} (flags for ${minorOf(c.version)}), keys ${c.key.algo}-${c.key.size}, service CIDR ${c.spec.serviceCIDR}`,
     `apiserver: ${c.spec.apiServer.endpoint ?? `https://<node ip>:${c.spec.apiServer.port}`}`,
     `${nodes.length} node${nodes.length === 1 ? "" : "s"}:`,
