@@ -1,6 +1,6 @@
 // `generate`: validate -> plan -> pki -> render -> write, with a no-change fast path that
 // loads no heavy module. Only the last step touches out/, and it does so atomically.
-import { readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { InputError, type Problem } from "./errors.js";
 import { readSpecFile } from "./spec/read.js";
@@ -19,6 +19,8 @@ export interface GenerateOptions {
   version: string;
   now?: Date;
   env?: NodeJS.ProcessEnv;
+  /** Called right after the new tree is swapped into out/ (the CLI's Ctrl-C handler needs to know). */
+  onWritten?: () => void;
 }
 
 /** NodeReport: one node's line of the closing table. */
@@ -72,16 +74,23 @@ function unchangedReport(outDir: string, m: Partial<Manifest>): GenerateReport {
 /** generate: brings `opts.out` up to date with the spec; throws InputError for bad input (out/ untouched). */
 export async function generate(opts: GenerateOptions, step: Step = () => {}): Promise<GenerateReport> {
   if (opts.out.trim() === "") throw new InputError("out-refused", "--out: an empty folder name; give the output folder, e.g. --out out");
-  const outDir = path.resolve(opts.out);
+  // A symlinked --out is written through: the link stays, its target gets the new tree.
+  const given = path.resolve(opts.out);
+  const outDir = existsSync(given) && lstatSync(given).isSymbolicLink() ? realpathSync(given) : given;
   guardOutDir(outDir, opts.force ?? false);
-  const { lockOut, recoverStale } = await import("./write/out-tree.js");
+  const { lockOut, lockPath, recoverStale } = await import("./write/out-tree.js");
   let release: () => void;
   try {
     release = lockOut(outDir);
   } catch (e) {
     const m = /^busy: (\d+)$/.exec((e as Error).message);
-    if (!m) throw e;
-    throw new InputError("out-busy", `${outDir}: another kubebundle run (pid ${m[1]}) is writing it; try again when it has finished`);
+    if (m) {
+      const hint = `if no kubebundle run is active, remove ${lockPath(outDir)}`;
+      throw new InputError("out-busy", `${outDir}: another kubebundle run (pid ${m[1]}) is writing it; try again when it has finished (${hint})`);
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    throw new InputError("out-unwritable", `${path.dirname(outDir)}: cannot write beside the output folder (${code}); choose another --out`);
   }
   try {
     recoverStale(outDir);
@@ -125,13 +134,15 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
     renewBy: built.renewBy,
     tree: treeDigest(built.tree),
   };
-  const { serializeManifest } = await import("./write/manifest.js");
+  const { serializeManifest, writtenBy } = await import("./write/manifest.js");
   built.tree.set("manifest.json", { mode: 0o644, content: Buffer.from(serializeManifest(manifest)) });
 
-  const diff = diffTree(built.tree, outDir);
+  const before = writtenBy(prev);
+  const diff = diffTree(built.tree, outDir, before);
   const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
   if (changed) {
-    writeTreeAtomic(built.tree, outDir);
+    writeTreeAtomic(built.tree, outDir, before);
+    opts.onWritten?.();
     step(`wrote ${outDir}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`);
   } else step(`no changes in ${outDir}`);
   return {

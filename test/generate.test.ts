@@ -192,6 +192,26 @@ change("should remove a dropped node's folder and bundle, and nothing the user p
   }
 });
 
+change("should keep the user's own files inside pki/, nodes/ and bundles/, and drop only what kubebundle wrote", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    writeFileSync(path.join(out, "pki/site-root.pem"), "mine");
+    writeFileSync(path.join(out, "nodes/idc-k8s-03/NOTES"), "mine");
+    writeFileSync(path.join(out, "bundles/README"), "mine");
+    const r = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.pop()), "--out", out, "--json");
+    assert.is(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    assert.not.ok(report.diff.removed.some((p: string) => /site-root|NOTES|README/.test(p)), "the user's files are not reported removed");
+    for (const f of ["pki/site-root.pem", "nodes/idc-k8s-03/NOTES", "bundles/README"]) assert.is(readFileSync(path.join(out, f), "utf8"), "mine", f);
+    assert.not.ok(existsSync(path.join(out, "nodes/idc-k8s-03/install.sh")), "the dropped node's own files are gone");
+    assert.not.ok(existsSync(path.join(out, "bundles/idc-k8s-03.tar.gz")));
+  } finally {
+    t.cleanup();
+  }
+});
+
 change("should refuse a non-empty folder it did not write unless --force", async () => {
   const t = tmp();
   try {
@@ -335,30 +355,32 @@ atomic("should leave out/ untouched when the process is killed part-way", async 
   }
 });
 
-atomic("should stop on SIGINT with exit 130, out/ as it was and nothing left beside it", async () => {
-  const t = tmp();
-  try {
-    const out = path.join(t.dir, "out");
-    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
-    const before = snapshot(out);
-    const slow = ecdsaSpec(t.dir, (s) => {
-      s.pki.key = { algo: "rsa", size: 4096 };
-    });
-    const child = spawn(process.execPath, [path.join(ROOT, "dist/bin/kubebundle.js"), "generate", slow, "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
-      if (/validated/.test(d.toString())) setTimeout(() => child.kill("SIGINT"), 50);
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
-    assert.is(code, 130, err);
-    assert.match(err, /interrupted \(SIGINT\)/);
-    assert.equal(snapshot(out), before);
-    assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder or lock left");
-  } finally {
-    t.cleanup();
-  }
-});
+for (const [sig, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  atomic(`should stop on ${sig} with exit ${status}, out/ as it was and nothing left beside it`, async () => {
+    const t = tmp();
+    try {
+      const out = path.join(t.dir, "out");
+      assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+      const before = snapshot(out);
+      const slow = ecdsaSpec(t.dir, (s) => {
+        s.pki.key = { algo: "rsa", size: 4096 };
+      });
+      const child = spawn(process.execPath, [path.join(ROOT, "dist/bin/kubebundle.js"), "generate", slow, "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.stdout.on("data", (d: Buffer) => {
+        if (/validated/.test(d.toString())) setTimeout(() => child.kill(sig), 50);
+      });
+      const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+      assert.is(code, status, err);
+      assert.match(err, new RegExp(`interrupted \\(${sig}\\); .* left as it was`));
+      assert.equal(snapshot(out), before);
+      assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder or lock left");
+    } finally {
+      t.cleanup();
+    }
+  });
+}
 
 atomic.run();
 

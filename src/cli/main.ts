@@ -34,12 +34,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .help()
     .alias("h", "help")
     .strict()
+    .parserConfiguration({ "duplicate-arguments-array": false, "boolean-negation": false })
     .demandCommand(1, "name a command: validate, generate or inspect")
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       // Throwing stops yargs before any handler runs: a mistyped option changes nothing.
-      throw err ?? new UsageError(msg);
+      // yargs reports some usage mistakes as a YError rather than a message.
+      throw err && err.name !== "YError" ? err : new UsageError(msg ?? err?.message ?? "bad usage");
     });
   for (const make of COMMANDS) cli = cli.command(make(ctx));
   try {

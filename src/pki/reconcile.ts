@@ -13,6 +13,9 @@ import { summarise, type CertSummary } from "./summary.js";
 
 /** certainKeys: how many rows surely need a new key: no key file yet (and, for a CA, none imported). */
 function certainKeys(cluster: Cluster, previous: PkiFiles): number {
+  // A CA certificate without its key (or the reverse) is refused before any issuing: start nothing.
+  const half = CERTS.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
+  if (half && !cluster.caFiles) return 0;
   return CERTS.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
 }
 

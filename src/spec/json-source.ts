@@ -81,8 +81,27 @@ function duplicateKeys(node: Node, out: string[]): string[] {
   return out;
 }
 
+/** MAX_DEPTH: deeper nesting than any spec needs; refused before parsing so no reader can overflow its stack. */
+export const MAX_DEPTH = 64;
+
+/** tooDeep: the offset where nesting first exceeds MAX_DEPTH (strings skipped), or -1. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 /** parseJsonSource: strict JSON (no comments, no trailing commas) or the syntax problems found. */
 export function parseJsonSource(text: string): JsonSource | SyntaxProblem[] {
+  const deep = tooDeep(text);
+  if (deep >= 0) return [{ message: `nested deeper than ${MAX_DEPTH} levels`, ...lineCol(text, deep) }];
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || tree === undefined) {

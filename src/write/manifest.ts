@@ -55,6 +55,20 @@ export function serializeManifest(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 
+/** writtenBy: every out/ path a manifest says its run wrote (node files, bundles, pki pairs); the caller adds the current tree's paths. */
+export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const n of m?.nodes ?? []) {
+    for (const f of n.files ?? []) out.add(`nodes/${n.name}/${f.path}`);
+    if (n.bundle?.file) out.add(n.bundle.file);
+  }
+  for (const c of m?.certificates ?? []) {
+    out.add(`pki/${c.file}`);
+    out.add(`pki/${c.file.replace(/\.pem$/, "-key.pem")}`);
+  }
+  return out;
+}
+
 /** specFileName: the spec's file name as the manifest records it (no absolute path: the same on every machine). */
 export function specFileName(c: Cluster): string {
   return c.file.split("/").pop() ?? c.file;

@@ -36,8 +36,8 @@ function listFiles(dir: string, rel = "", out: string[] = []): string[] {
   return out;
 }
 
-/** diffTree: compares `tree` with the managed part of `dir` (bytes and modes). */
-export function diffTree(tree: OutTree, dir: string): TreeDiff {
+/** diffTree: compares `tree` with the managed part of `dir` (bytes and modes); a file on disk that is not in `tree` counts as removed only when the last run wrote it (`before`): anything else is the user's. */
+export function diffTree(tree: OutTree, dir: string, before: ReadonlySet<string> = new Set()): TreeDiff {
   const onDisk = existsSync(dir) ? new Set(listFiles(dir)) : new Set<string>();
   const diff: TreeDiff = { added: [], changed: [], removed: [] };
   for (const [rel, f] of tree) {
@@ -47,7 +47,7 @@ export function diffTree(tree: OutTree, dir: string): TreeDiff {
       if ((statSync(p).mode & 0o777) !== f.mode || !readFileSync(p).equals(f.content)) diff.changed.push(rel);
     }
   }
-  for (const rel of onDisk) if (!tree.has(rel)) diff.removed.push(rel);
+  for (const rel of onDisk) if (!tree.has(rel) && before.has(rel)) diff.removed.push(rel);
   for (const d of Object.keys(DIR_MODES)) {
     const p = path.join(dir, d);
     if ([...tree.keys()].some((k) => k.startsWith(`${d}/`)) && existsSync(p) && (statSync(p).mode & 0o777) !== DIR_MODES[d]) diff.changed.push(`${d}/`);
@@ -107,9 +107,14 @@ export function recoverStale(dir: string): void {
   }
 }
 
+/** lockPath: the lock file beside `dir`. */
+export function lockPath(dir: string): string {
+  return path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.kubebundle.lock`);
+}
+
 /** lockOut: takes the lock beside `dir` (one run per output folder at a time); returns its release. Throws "busy: PID" when a live run holds it. */
 export function lockOut(dir: string): () => void {
-  const lock = path.join(path.dirname(dir), `.${path.basename(dir)}.kubebundle.lock`);
+  const lock = lockPath(dir);
   mkdirSync(path.dirname(dir), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -127,7 +132,7 @@ export function lockOut(dir: string): () => void {
 
 /** dropScratch: removes this process's scratch folders and lock beside `dir` (never `dir` itself). */
 export function dropScratch(dir: string): void {
-  const lock = path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.kubebundle.lock`);
+  const lock = lockPath(dir);
   if (existsSync(lock) && readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
   for (const tag of ["tmp", "old"] as const) {
     const p = tempSibling(path.resolve(dir), tag);
@@ -143,10 +148,11 @@ function keepOwner(from: string, to: string): void {
   lchownSync(to, st.uid, st.gid);
 }
 
-/** copyForeign: the user's own entry `name` of `dir` into `tmp`, with modes, times and owners kept. */
-function copyForeign(dir: string, tmp: string, name: string): void {
-  const from = path.join(dir, name);
-  const to = path.join(tmp, name);
+/** copyForeign: the user's own entry `rel` of `dir` into `tmp` (parents created), with modes, times and owners kept. */
+function copyForeign(dir: string, tmp: string, rel: string): void {
+  const from = path.join(dir, rel);
+  const to = path.join(tmp, rel);
+  mkdirSync(path.dirname(to), { recursive: true });
   cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   const walk = (f: string, t: string) => {
     keepOwner(f, t);
@@ -155,8 +161,8 @@ function copyForeign(dir: string, tmp: string, name: string): void {
   walk(from, to);
 }
 
-/** writeTreeAtomic: lays `tree` (plus the user's own files kept from `dir`) beside `dir`, then swaps it in. */
-export function writeTreeAtomic(tree: OutTree, dir: string): void {
+/** writeTreeAtomic: lays `tree` (plus the user's own files kept from `dir`: everything neither in `tree` nor written by the last run, `before`) beside `dir`, then swaps it in. */
+export function writeTreeAtomic(tree: OutTree, dir: string, before: ReadonlySet<string> = new Set()): void {
   const tmp = tempSibling(dir, "tmp");
   const old = tempSibling(dir, "old");
   rmSync(tmp, { recursive: true, force: true });
@@ -168,6 +174,7 @@ export function writeTreeAtomic(tree: OutTree, dir: string): void {
       for (const name of readdirSync(dir)) if (!MANAGED.has(name)) copyForeign(dir, tmp, name);
     }
     layTree(tree, tmp);
+    if (existsSync(dir)) for (const rel of listFiles(dir)) if (!tree.has(rel) && !before.has(rel)) copyForeign(dir, tmp, rel);
     if (existsSync(dir)) {
       renameSync(dir, old);
       renameSync(tmp, dir);

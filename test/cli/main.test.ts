@@ -1,12 +1,23 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
-import { ROOT, tmp } from "../helpers/tools.js";
+import { hasTool, ROOT, tmp } from "../helpers/tools.js";
 
 const EXAMPLE = path.join(ROOT, "cluster.example.json");
 const test = suite("main: usage errors");
+
+/** ecdsa: the example with ECDSA keys (fast), written into dir. */
+function ecdsa(dir: string): string {
+  const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+  delete s.$schema;
+  s.pki.key = { algo: "ecdsa", size: 256 };
+  const f = path.join(dir, "cluster.json");
+  writeFileSync(f, JSON.stringify(s));
+  return f;
+}
 
 test("should stop at a mistyped option before doing anything (exit 2, out/ not created)", async () => {
   const t = tmp();
@@ -58,6 +69,66 @@ test("should refuse an output folder another live run holds", async () => {
     const r = await cli("generate", EXAMPLE, "--out", path.join(t.dir, "out"));
     assert.is(r.code, 2);
     assert.match(r.err, new RegExp(`another kubebundle run \\(pid ${process.ppid}\\)`));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("should take the last of a repeated --out and refuse --out without a value", async () => {
+  const t = tmp();
+  try {
+    const none = await cli("generate", EXAMPLE, "--out");
+    assert.is(none.code, 2);
+    assert.match(none.err, /Not enough arguments following: out/);
+    const a = path.join(t.dir, "a");
+    const b = path.join(t.dir, "b");
+    const spec = ecdsa(t.dir);
+    const r = await cli("generate", spec, "--out", a, "--out", b, "--quiet");
+    assert.is(r.code, 0, r.err);
+    assert.not.ok(existsSync(a));
+    assert.ok(existsSync(path.join(b, "manifest.json")));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("should write through a symlinked --out and keep the link", async () => {
+  const t = tmp();
+  try {
+    const real = path.join(t.dir, "real");
+    const link = path.join(t.dir, "link");
+    mkdirSync(real);
+    symlinkSync(real, link);
+    const r = await cli("generate", ecdsa(t.dir), "--out", link, "--quiet");
+    assert.is(r.code, 0, r.err);
+    assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
+    assert.ok(existsSync(path.join(real, "manifest.json")), "its target holds the tree");
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("should exit 2, not crash, when this user cannot write beside --out or read out/pki", async () => {
+  if (process.getuid?.() !== 0 || !hasTool("runuser")) {
+    console.log("\n  !!! skipped: needs root and runuser to act as another user\n");
+    return;
+  }
+  const t = tmp();
+  try {
+    chmodSync(t.dir, 0o755);
+    const ro = path.join(t.dir, "ro");
+    mkdirSync(ro, { mode: 0o555 });
+    const bin = path.join(ROOT, "dist/bin/kubebundle.js");
+    const asNobody = (...args: string[]) => spawnSync("runuser", ["-u", "nobody", "--", process.execPath, bin, ...args], { encoding: "utf8" });
+    const w = asNobody("generate", EXAMPLE, "--out", path.join(ro, "out"));
+    assert.is(w.status, 2, w.stderr);
+    assert.match(w.stderr, /cannot write beside the output folder \(EACCES\)/);
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsa(t.dir), "--out", out, "--quiet")).code, 0);
+    const i = asNobody("inspect", out);
+    assert.is(i.status, 2, i.stderr);
+    assert.match(i.stderr, /cannot be read \(EACCES\); run as its owner or root/);
+    assert.not.match(i.stderr, /internal error/);
   } finally {
     t.cleanup();
   }

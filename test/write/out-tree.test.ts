@@ -45,8 +45,10 @@ test("should see added, changed (bytes or mode) and removed files", () => {
     next.delete("nodes/a/install.sh");
     next.set("nodes/b/install.sh", { mode: 0o755, content: Buffer.from("b") });
     next.set("pki/ca-key.pem", { mode: 0o644, content: Buffer.from("key") });
-    assert.equal(diffTree(next, out), { added: ["nodes/b/install.sh"], changed: ["pki/ca-key.pem"], removed: ["nodes/a/install.sh"] });
-    writeTreeAtomic(next, out);
+    const before = new Set(tree().keys());
+    assert.equal(diffTree(next, out, before), { added: ["nodes/b/install.sh"], changed: ["pki/ca-key.pem"], removed: ["nodes/a/install.sh"] });
+    assert.equal(diffTree(next, out).removed, [], "without the last run's list, a file not in the tree is the user's");
+    writeTreeAtomic(next, out, before);
     assert.not.ok(existsSync(path.join(out, "nodes/a")), "a removed node's folder is gone");
   } finally {
     t.cleanup();

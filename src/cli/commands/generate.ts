@@ -2,6 +2,7 @@
 import type { CommandModule } from "yargs";
 import { formatProblem } from "../../errors.js";
 import { VERSION } from "../version.js";
+import { dropScratch } from "../../write/out-tree.js";
 import type { Ctx } from "../io.js";
 import type { GenerateReport } from "../../generate.js";
 
@@ -36,25 +37,24 @@ export function generateCommand(ctx: Ctx): CommandModule<object, Args> {
     builder: (y) =>
       y
         .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
-        .option("out", { type: "string", default: "out", describe: "output folder" })
+        .option("out", { type: "string", default: "out", requiresArg: true, describe: "output folder" })
         .option("force", { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" })
         .option("quiet", { alias: "q", type: "boolean", default: false, describe: "print only warnings and errors" })
         .option("json", { type: "boolean", default: false, describe: "print the report as JSON" }) as any,
     handler: async (args) => {
       const { generate } = await import("../../generate.js");
       const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
-      // Ctrl-C: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
+      // Ctrl-C / SIGTERM: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
+      let written = false;
       const onSignal = (sig: NodeJS.Signals) => {
-        void import("../../write/out-tree.js").then(({ dropScratch }) => {
-          dropScratch(args.out);
-          ctx.io.err(`generate: interrupted (${sig}); ${args.out} left as it was`);
-          process.exit(sig === "SIGINT" ? 130 : 143);
-        });
+        dropScratch(args.out);
+        ctx.io.err(`generate: interrupted (${sig}); ${args.out} ${written ? "was already updated" : "left as it was"}`);
+        process.exit(sig === "SIGINT" ? 130 : 143);
       };
       process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
       let report;
       try {
-        report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION }, step);
+        report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION, onWritten: () => (written = true) }, step);
       } finally {
         process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
       }

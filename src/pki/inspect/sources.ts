@@ -1,5 +1,5 @@
 // The text files `inspect` reads under a path: one file, a folder (recursively) or a node tarball (in memory).
-import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import { list } from "tar";
 import { InputError } from "../../errors.js";
@@ -25,12 +25,34 @@ function statOrRefuse(target: string): Stats {
   }
 }
 
+/** unreadable: the InputError for a file or folder this user may not read (out/pki and out/admin are 0700). */
+function unreadable(p: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code ?? "unreadable";
+  return new InputError("inspect-unreadable", `${p}: cannot be read (${code})${code === "EACCES" ? "; run as its owner or root" : ""}`);
+}
+
+function readText(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch (e) {
+    throw unreadable(p, e);
+  }
+}
+
+function listDir(p: string): Dirent[] {
+  try {
+    return readdirSync(p, { withFileTypes: true });
+  } catch (e) {
+    throw unreadable(p, e);
+  }
+}
+
 function walk(root: string, rel = ""): SourceFile[] {
   const out: SourceFile[] = [];
-  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of listDir(path.join(root, rel)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const name = path.posix.join(rel, entry.name);
     if (entry.isDirectory()) out.push(...walk(root, name));
-    else if (entry.isFile() && WANTED.test(entry.name)) out.push({ name, dir: path.posix.dirname(name), text: readFileSync(path.join(root, name), "utf8") });
+    else if (entry.isFile() && WANTED.test(entry.name)) out.push({ name, dir: path.posix.dirname(name), text: readText(path.join(root, name)) });
   }
   return out;
 }
@@ -57,9 +79,9 @@ async function readTarball(file: string): Promise<SourceFile[]> {
 /** siblings: the other PEM files beside `file`, read as candidate issuers ("the CA beside it"). */
 function siblings(file: string): SourceFile[] {
   const dir = path.dirname(file);
-  return readdirSync(dir, { withFileTypes: true })
+  return listDir(dir)
     .filter((e) => e.isFile() && e.name.endsWith(".pem") && path.join(dir, e.name) !== file)
-    .map((e) => ({ name: path.join(dir, e.name), dir, text: readFileSync(path.join(dir, e.name), "utf8"), besideOnly: true }));
+    .map((e) => ({ name: path.join(dir, e.name), dir, text: readText(path.join(dir, e.name)), besideOnly: true }));
 }
 
 /** readSources: every certificate-bearing file under `target`: itself (plus its sibling PEMs as issuers), a folder's files, or a tarball's entries. */
@@ -67,5 +89,5 @@ export async function readSources(target: string): Promise<SourceFile[]> {
   const st = statOrRefuse(target);
   if (st.isDirectory()) return walk(target);
   if (TARBALL.test(target)) return readTarball(target);
-  return [{ name: target, dir: path.dirname(target), text: readFileSync(target, "utf8") }, ...siblings(target)];
+  return [{ name: target, dir: path.dirname(target), text: readText(target) }, ...siblings(target)];
 }
