@@ -59,11 +59,11 @@ function previousManifest(outDir: string): Partial<Manifest> | undefined {
   }
 }
 
-function unchangedReport(outDir: string, m: Partial<Manifest>): GenerateReport {
+function unchangedReport(outDir: string, m: Partial<Manifest>, spec: string): GenerateReport {
   return {
     changed: false,
     out: outDir,
-    warnings: [],
+    warnings: (m.warnings ?? []).map((w) => ({ file: spec, ...w, severity: "warning" as const })),
     pki: (m.certificates ?? []).map((c) => ({ id: c.id, action: "reused" as const, detail: `valid until ${c.notAfter}` })),
     nodes: (m.nodes ?? []).map((n) => ({ name: n.name, ip: n.ip, status: "unchanged" as const, files: n.files.length, written: 0, bundle: n.bundle.file, size: n.bundle.size, sha256: n.bundle.sha256 })),
     removedNodes: [],
@@ -111,7 +111,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const pkiDir = path.join(outDir, "pki");
   if (prev && caFiles && unchanged(outDir, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
     step("inputs and out/ match the last run; no certificate is due for renewal");
-    return unchangedReport(outDir, prev);
+    return unchangedReport(outDir, prev, opts.spec);
   }
 
   const { loadSpec } = await import("./spec/load.js");
@@ -129,6 +129,12 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
 
   const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
   const manifest = built.manifest;
+  manifest.warnings = warnings.map((w) => ({
+    pointer: w.pointer,
+    message: w.message,
+    ...(w.hint !== undefined ? { hint: w.hint } : {}),
+    ...(w.line !== undefined ? { line: w.line, col: w.col ?? 1 } : {}),
+  }));
   manifest.inputs = {
     digest: inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime }),
     renewBy: built.renewBy,

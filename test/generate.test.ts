@@ -212,6 +212,21 @@ change("should keep the user's own files inside pki/, nodes/ and bundles/, and d
   }
 });
 
+change("should repeat the spec's warnings on a no-change re-run", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    const spec = ecdsaSpec(t.dir, (s) => s.nodes.splice(1));
+    const first = await cli("generate", spec, "--out", out, "--quiet");
+    assert.match(first.err, /cluster\.json:\d+:\d+: \/nodes: warning: only one node/);
+    const second = await cli("generate", spec, "--out", out);
+    assert.match(second.out, /no changes/);
+    assert.is(second.err, first.err);
+  } finally {
+    t.cleanup();
+  }
+});
+
 change("should refuse a non-empty folder it did not write unless --force", async () => {
   const t = tmp();
   try {

@@ -87,6 +87,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     kubernetesVersion: c.version.text,
     inputs: { digest: "", renewBy, tree: "" },
     certificates,
+    warnings: [],
     nodes,
   };
   return {

@@ -32,6 +32,8 @@ export interface Manifest {
   /** Inputs of the whole run; equal inputs and a still-valid PKI mean nothing to do. */
   inputs: { digest: string; renewBy: string; tree: string };
   certificates: (CertSummary & { renewAfter: string })[];
+  /** The spec's warnings (no file name: the same spec gives the same manifest wherever it is run). */
+  warnings: { pointer: string; message: string; hint?: string; line?: number; col?: number }[];
   nodes: { name: string; ip: string; bundle: BundleFacts; files: ManifestFile[] }[];
 }
 
