@@ -103,6 +103,29 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "v", value: fixed("2") },
 ];
 
+/** ValueRule: values of a flag that releases from `refusedIn` on refuse, and the value to use instead. */
+export interface ValueRule {
+  flag: string;
+  values: readonly string[];
+  /** First release that refuses the values. */
+  refusedIn: string;
+  /** The value that works instead. */
+  use: string;
+  why: string;
+}
+
+/** KCM_VALUE_RULES: flag values the target release refuses (reference row of --leader-elect-resource-lock). */
+export const KCM_VALUE_RULES: readonly ValueRule[] = [
+  {
+    flag: "leader-elect-resource-lock", values: ["endpoints", "configmaps"], refusedIn: "1.24", use: "leases",
+    why: "client-go no longer has Endpoints or ConfigMap locks",
+  },
+  {
+    flag: "leader-elect-resource-lock", values: ["endpointsleases", "configmapsleases"], refusedIn: "1.27", use: "leases",
+    why: "kube-controller-manager takes only Lease locks",
+  },
+];
+
 // --- named questions about a row and a release ---
 
 const release = (minor: string): KubeVersion => {
@@ -164,6 +187,13 @@ function releaseProblems(v: KubeVersion, flag: string): SpecProblem[] {
   return [];
 }
 
+/** valueProblems: an extraArgs value that the target release refuses (KCM_VALUE_RULES). */
+function valueProblems(v: KubeVersion, flag: string, value: string): SpecProblem[] {
+  return KCM_VALUE_RULES.filter((r) => r.flag === flag && r.values.includes(value) && compareMinor(v, release(r.refusedIn)) >= 0).map((r) =>
+    problem(flag, "error", `--${flag}=${value} is refused from Kubernetes ${r.refusedIn} (target ${minorOf(v)}): ${r.why}; use ${r.use}`, r.use),
+  );
+}
+
 /** finalFlagNames: the flag names a release's defaults plus extraArgs produce (no values needed). */
 export function finalFlagNames(v: KubeVersion, extraArgs: Record<string, string | null>): Set<string> {
   const names = new Set(KCM_FLAGS.filter((r) => isEmittedIn(r, v)).map((r) => r.flag));
@@ -189,13 +219,13 @@ function conflictProblems(v: KubeVersion, extraArgs: Record<string, string | nul
   return out;
 }
 
-/** extraArgsProblems: errors for extraArgs flags the target release lacks or that clash, warnings for inert ones; null entries are never wrong. */
+/** extraArgsProblems: errors for extraArgs flags or values the target release lacks or that clash, warnings for inert ones; null entries are never wrong. */
 export function extraArgsProblems(version: KubeVersion, extraArgs: Record<string, string | null>): SpecProblem[] {
   const out: SpecProblem[] = [];
   const refused = new Set<string>();
   for (const [flag, value] of Object.entries(extraArgs)) {
     if (value === null) continue;
-    const found = releaseProblems(version, flag);
+    const found = [...releaseProblems(version, flag), ...valueProblems(version, flag, value)];
     if (found.some((p) => p.severity === "error")) refused.add(flag);
     out.push(...found);
   }

@@ -1,9 +1,9 @@
-// Semantic rules for controllerManager: extraArgs values and the effective secure port.
+// Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
 import { parseIp } from "./ip.js";
-import { isSupported, parseVersion } from "../plan/contract.js";
-import { extraArgsProblems } from "../render/kcm-flags.js";
+import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
+import { extraArgsProblems, flagRow, isEmittedIn } from "../render/kcm-flags.js";
 import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, parseGoDuration, parsePort } from "../render/flags.js";
-import { err, isObj, q, str, type Rule } from "./_rule.js";
+import { err, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
@@ -51,7 +51,40 @@ function leaderElectionProblems(args: Record<string, string | null>, out: SpecPr
   if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
 }
 
-/** extraArgs: flag-safe values, readable ports/addresses/durations, leader-election order, and the flag table's release rules. */
+/** GO_FALSE: the spellings of false that Go's strconv.ParseBool accepts. */
+const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"];
+/** LEADER_LOCK: the lock object check-ha.sh reads (kube-controller-manager's built-in resource namespace and name). */
+const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": "kube-controller-manager" } as const;
+
+/** leaderElectionWarnings: leader election switched off, or its lock moved away from the object check-ha.sh reads. */
+function leaderElectionWarnings(args: Record<string, string | null>, out: SpecProblem[]): void {
+  const off = args["leader-elect"];
+  if (str(off) && GO_FALSE.includes(off)) {
+    out.push({
+      pointer: argPointer("leader-elect"),
+      message: `--leader-elect=${off} turns leader election off: every node runs every controller at once (no high availability), and check-ha.sh will find no leader`,
+      severity: "warning",
+    });
+  }
+  const lock = `${LEADER_LOCK["leader-elect-resource-namespace"]}/${LEADER_LOCK["leader-elect-resource-name"]}`;
+  for (const [flag, builtin] of Object.entries(LEADER_LOCK)) {
+    const v = args[flag];
+    if (!str(v) || v === builtin) continue;
+    out.push({
+      pointer: argPointer(flag),
+      message: `--${flag}=${v} moves the leader-election lock, but check-ha.sh reads ${lock}: it will find no leader`,
+      severity: "warning",
+    });
+  }
+}
+
+/** versionOf: the spec's supported target release, else null (the version rule reports the rest). */
+function versionOf(s: Obj): KubeVersion | null {
+  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
+  return v && isSupported(v) ? v : null;
+}
+
+/** extraArgs: flag-safe values, readable ports/addresses/durations, leader-election order and warnings, and the flag table's release rules. */
 export const extraArgs: Rule = (s, out) => {
   const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
   if (!cm || !isObj(cm.extraArgs)) return;
@@ -88,8 +121,9 @@ export const extraArgs: Rule = (s, out) => {
     args[name] = v;
   }
   leaderElectionProblems(args, out);
-  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
-  if (v && isSupported(v)) out.push(...extraArgsProblems(v, args));
+  leaderElectionWarnings(args, out);
+  const v = versionOf(s);
+  if (v) out.push(...extraArgsProblems(v, args));
 };
 
 /** ports: kube-controller-manager's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must not be the apiserver's. */
@@ -108,4 +142,37 @@ export const ports: Rule = (s, out) => {
   } else if (api === cm.securePort) {
     out.push(err("/controllerManager/securePort", `must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
   }
+};
+
+/** INSECURE_PORT_DEFAULT: --port when not on the command line, in the releases that still serve plain HTTP. */
+const INSECURE_PORT_DEFAULT = "10252";
+
+/** securePortOf: the effective secure port (extraArgs "secure-port", its built-in default when null, else securePort); null when unreadable. */
+function securePortOf(cm: Obj): number | null {
+  const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
+  if (str(given)) return parsePort(given);
+  if (given === null) return Number(KCM_BUILTIN["secure-port"]);
+  return typeof cm.securePort === "number" ? cm.securePort : null;
+}
+
+/**
+ * insecurePort: in the releases that emit --port=0 (the plain-HTTP listener still exists there), an extraArgs "port"
+ * that leaves that listener on the secure port: both would bind the same port and kube-controller-manager fails to start.
+ */
+export const insecurePort: Rule = (s, out) => {
+  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
+  if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs)) return;
+  const v = versionOf(s);
+  if (!v || !isEmittedIn(flagRow("port")!, v)) return;
+  const given = cm.extraArgs.port;
+  const text = given === null ? INSECURE_PORT_DEFAULT : str(given) ? given : undefined;
+  const port = text === undefined ? null : parsePort(text);
+  if (port === null || port !== securePortOf(cm)) return;
+  const target = `target ${minorOf(v)}`;
+  const why = `both listeners fight for ${port}; keep --port=0`;
+  out.push(
+    given === null
+      ? err(argPointer("port"), `without --port kube-controller-manager (${target}) serves plain HTTP on its default ${port}, which is also its secure port: ${why}`, "0")
+      : err(argPointer("port"), `--port=${port} is also the secure port (${target}): ${why}`, "0"),
+  );
 };

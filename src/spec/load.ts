@@ -19,19 +19,23 @@ export interface Loaded {
   warnings: Problem[];
 }
 
+/** caFileProblems: each given CA path that is missing, a folder or another non-file, or that cannot be looked at (a folder on its way is unreadable). */
 function caFileProblems(spec: Spec, dir: string): SpecProblem[] {
   const ca = spec.pki.ca;
   if (!ca) return [];
   const out: SpecProblem[] = [];
   for (const field of ["certFile", "keyFile"] as const) {
     const p = path.resolve(dir, ca[field]);
-    let ok = false;
+    let message: string | undefined;
     try {
-      ok = statSync(p).isFile();
-    } catch {
-      /* reported below */
+      const st = statSync(p);
+      if (st.isDirectory()) message = `${p} is a folder, not a file`;
+      else if (!st.isFile()) message = `${p} is not a regular file`;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      message = code === "ENOENT" || code === "ENOTDIR" ? `${p}: no such file` : `${p} cannot be read (${code ?? String(e)})`;
     }
-    if (!ok) out.push({ pointer: `/pki/ca/${field}`, message: `${p}: no such file`, severity: "error" });
+    if (message !== undefined) out.push({ pointer: `/pki/ca/${field}`, message, severity: "error" });
   }
   return out;
 }

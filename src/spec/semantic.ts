@@ -2,13 +2,14 @@
 // defensively and adds problems; none throws on a wrong type (the schema reports those).
 import path from "node:path";
 import { parseCidr, parseIp } from "./ip.js";
-import { durationHint, parseDuration } from "./duration.js";
+import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
 import type { SpecProblem } from "./schema-validator.js";
 import type { Spec } from "./schema.js";
 import { LAYOUT, workingDir } from "../plan/layout.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
-import { extraArgs, ports } from "./flag-rules.js";
+import { extraArgs, insecurePort, ports } from "./flag-rules.js";
+import { KCM_BINARY } from "../render/unit.js";
 
 /** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -37,6 +38,15 @@ const version: Rule = (s, out) => {
   else if (!isSupported(parsed)) out.push(err("/kubernetesVersion", `release ${minorOf(parsed)} is not supported: kubebundle supports ${range}`));
 };
 
+/** RESERVED_RANGES: address ranges (ipaddr.js names) a node cannot be reached at, as a message names them. */
+const RESERVED_RANGES: Readonly<Record<string, string>> = {
+  unspecified: "an unspecified",
+  loopback: "a loopback",
+  multicast: "a multicast",
+  broadcast: "a broadcast",
+  linkLocal: "a link-local",
+};
+
 const nodes: Rule = (s, out) => {
   if (!Array.isArray(s.nodes)) return;
   const names = new Map<string, number>();
@@ -52,8 +62,9 @@ const nodes: Rule = (s, out) => {
     }
     const ip = str(n.ip) ? parseIp(n.ip) : null;
     if (!ip) return;
-    if (["unspecified", "loopback", "multicast", "broadcast", "linkLocal"].includes(ip.range)) {
-      out.push(err(`/nodes/${i}/ip`, `${n.ip} is a ${ip.range} address; give the node's own routable IP`));
+    const reserved = RESERVED_RANGES[ip.range];
+    if (reserved !== undefined) {
+      out.push(err(`/nodes/${i}/ip`, `${n.ip} is ${reserved} address; give the node's own routable IP`));
     } else if (ips.has(ip.text)) {
       out.push(err(`/nodes/${i}/ip`, `duplicate node IP ${n.ip} (also /nodes/${ips.get(ip.text)}/ip)`));
     } else ips.set(ip.text, i);
@@ -116,9 +127,9 @@ const expiries: Rule = (s, out) => {
   for (const field of ["caExpiry", "expiry"] as const) {
     const v = pki[field];
     if (!str(v)) continue;
-    const d = parseDuration(v);
-    if (d) parsed[field] = d.ms;
-    else out.push(err(`/pki/${field}`, `${q(v)} is not a Go duration in hours like 8760h`, durationHint(v)));
+    const problem = durationProblem(v);
+    if (problem) out.push(err(`/pki/${field}`, `${q(v)} ${problem}`, durationHint(v)));
+    else parsed[field] = parseDuration(v)!.ms;
   }
   if (parsed.caExpiry !== undefined && parsed.expiry !== undefined && parsed.caExpiry < parsed.expiry) {
     out.push(err("/pki/caExpiry", `CA validity (${pki.caExpiry}) is shorter than certificate validity (${pki.expiry})`, String(pki.expiry)));
@@ -139,17 +150,32 @@ const paths: Rule = (s, out) => {
   }
 };
 
-/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder). */
+/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder); the binary `<binDir>/kube-controller-manager`, not shipped but on the node, counts as a file. */
 const overlaps: Rule = (s, out) => {
   if (!isObj(s.paths)) return;
   const given = Object.entries(s.paths).filter((e): e is [string, string] => str(e[1]));
   if (given.length !== Object.keys(s.paths).length || !given.every(([, v]) => SAFE_PATH.test(v) && v.startsWith("/"))) return;
   const owner = { spec: { paths: s.paths as Spec["paths"] } };
-  const files = LAYOUT.map((r) => r.target(owner));
-  const others = [...files, workingDir(owner)];
+  const work = workingDir(owner);
+  const binDir = str(s.paths.binDir) ? s.paths.binDir : undefined;
+  const binary = binDir === undefined ? undefined : path.posix.join(binDir, KCM_BINARY);
+  const layout = LAYOUT.map((r) => r.target(owner));
+  const files = binary === undefined ? layout : [...layout, binary];
+  const others = [...files, work];
+  const named = (p: string) => (p === binary ? `the kube-controller-manager binary ${p}` : p === work ? `the working folder ${p}` : p);
   for (const f of files) {
-    const inside = others.find((g) => g !== f && g.startsWith(`${f}/`)) ?? (workingDir(owner) === f ? f : undefined);
+    const inside = work === f ? f : others.find((g) => g !== f && g.startsWith(`${f}/`));
     if (inside === undefined) continue;
+    if (f === binary || inside === binary) {
+      const message =
+        f === inside
+          ? `puts the kube-controller-manager binary ${f} at the service's working folder: one path cannot be both a file and a folder`
+          : f === binary
+            ? `makes the kube-controller-manager binary ${f} a folder holding ${named(inside)}: one path cannot be both a file and a folder`
+            : `puts the kube-controller-manager binary ${inside} inside the file ${f}: one path cannot be both a file and a folder`;
+      out.push(err("/paths/binDir", message));
+      continue;
+    }
     // Blame the field whose folder holds the misplaced path (the longest matching one).
     const field = given.filter(([, v]) => inside.startsWith(`${v}/`)).sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? "dataDir";
     out.push(err(`/paths/${field}`, `puts ${inside} inside the file ${f}: one path cannot be both a file and a folder`));
@@ -177,7 +203,7 @@ const names: Rule = (s, out) => {
 };
 
 /** RULES: every semantic rule, in the order problems are reported. */
-const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, overlaps, keySpec, expiries, names, nodes, ports, extraArgs];
+const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, overlaps, keySpec, expiries, names, nodes, ports, insecurePort, extraArgs];
 
 /** semanticProblems: every rule's problems for a spec that may still be schema-invalid. */
 export function semanticProblems(spec: unknown): SpecProblem[] {

@@ -4,6 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
   KCM_FLAGS,
+  KCM_VALUE_RULES,
   extraArgsProblems,
   finalFlagNames,
   flagRow,
@@ -164,6 +165,40 @@ extra("should refuse per-signer signing files beside the cluster-wide ones, and 
 
 extra("should leave flags the table does not know to the user", () => {
   assert.equal(extraArgsProblems(at(36), { "feature-gates": "Foo=true", "allocate-node-cidrs": "true" }), []);
+});
+
+extra("should refuse the Endpoints and ConfigMap election locks from 1.24, naming the release and leases", () => {
+  assert.equal(extraArgsProblems(at(24), { "leader-elect-resource-lock": "endpoints" }), [
+    {
+      pointer: "/controllerManager/extraArgs/leader-elect-resource-lock",
+      message: "--leader-elect-resource-lock=endpoints is refused from Kubernetes 1.24 (target 1.24): client-go no longer has Endpoints or ConfigMap locks; use leases",
+      hint: "leases",
+      severity: "error",
+    },
+  ]);
+  assert.equal(extraArgsProblems(at(23), { "leader-elect-resource-lock": "configmaps" }), []);
+  assert.match(errors(at(36), { "leader-elect-resource-lock": "configmaps" })[0]!.message, "configmaps is refused from Kubernetes 1.24 (target 1.36)");
+});
+
+extra("should refuse the hybrid election locks from 1.27, and accept leases everywhere", () => {
+  assert.equal(extraArgsProblems(at(26), { "leader-elect-resource-lock": "endpointsleases" }), []);
+  const [p] = extraArgsProblems(at(27), { "leader-elect-resource-lock": "configmapsleases" });
+  assert.is(p!.message, "--leader-elect-resource-lock=configmapsleases is refused from Kubernetes 1.27 (target 1.27): kube-controller-manager takes only Lease locks; use leases");
+  assert.is(p!.hint, "leases");
+  for (const v of MINORS) assert.equal(extraArgsProblems(v, { "leader-elect-resource-lock": "leases" }), [], minorOf(v));
+});
+
+extra("should refuse each ruled value exactly from its release on (driven from the value rules)", () => {
+  for (const rule of KCM_VALUE_RULES) {
+    assert.match(rule.refusedIn, /^1\.\d+$/, `${rule.flag}.refusedIn`);
+    for (const value of rule.values) {
+      for (const v of MINORS) {
+        const refused = errors(v, { [rule.flag]: value }).some((p) => p.message.includes(`is refused from Kubernetes ${rule.refusedIn} `) && p.hint === rule.use);
+        assert.is(refused, compareMinor(v, rel(rule.refusedIn)) >= 0, `--${rule.flag}=${value} in ${minorOf(v)}`);
+      }
+    }
+    assert.equal(errors(at(37), { [rule.flag]: rule.use }), [], `${rule.flag}: the replacement value is refused`);
+  }
 });
 
 extra.run();

@@ -3,9 +3,11 @@ import * as assert from "uvu/assert";
 import path from "node:path";
 import { checkSpec, loadSpec } from "../../src/spec/load.js";
 import { InputError, formatProblem } from "../../src/errors.js";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { golden } from "../helpers/golden.js";
-import { ROOT } from "../helpers/tools.js";
+import { needTool, ROOT, tmp } from "../helpers/tools.js";
 
 const FIX = path.join(ROOT, "test/fixtures/spec");
 const fixture = (name: string) => path.join(FIX, name);
@@ -67,6 +69,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-syntax.json", "", /JSON syntax error: expected a value/],
   ["invalid-empty.json", "", /JSON syntax error/],
   ["invalid-not-object.json", "", /must be object/],
+  ["invalid-deep-nesting.json", "", /nested deeper than 64 levels/],
   ["invalid-unknown-field.json", "/clusterNme", /unknown field "clusterNme"/, "clusterName"],
   ["invalid-missing-nodes.json", "/nodes", /is required/],
   ["invalid-missing-service-cidr.json", "/serviceCIDR", /is required/],
@@ -119,6 +122,16 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-country.json", "/pki/names/0/C", /two-letter country code/, "CN"],
   ["invalid-cluster-name.json", "/clusterName", /DNS-1123 subdomain/, "my-cluster"],
   ["invalid-ca-file-missing.json", "/pki/ca/certFile", /no-such-ca\.pem: no such file/],
+  ["invalid-ca-file-folder.json", "/pki/ca/certFile", /fixtures\/pki is a folder, not a file/],
+  ["invalid-node-ip-unspecified.json", "/nodes/0/ip", /^0\.0\.0\.0 is an unspecified address; give the node's own routable IP$/],
+  ["invalid-expiry-zero.json", "/pki/expiry", /^"0h" must be longer than zero$/],
+  ["invalid-expiry-huge.json", "/pki/expiry", /"99999999999999999999h"/],
+  ["invalid-path-bin-is-kubeconfig.json", "/paths/binDir", /kube-controller-manager binary \/etc\/kubernetes\/kube-controller-manager\.kubeconfig\/kube-controller-manager inside the file \/etc\/kubernetes\/kube-controller-manager\.kubeconfig/],
+  ["invalid-path-inside-binary.json", "/paths/binDir", /binary \/opt\/k8s\/bin\/kube-controller-manager .*\/opt\/k8s\/bin\/kube-controller-manager\/kube-controller-manager\.kubeconfig/],
+  ["invalid-path-bin-is-workdir.json", "/paths/binDir", /binary \/data\/k8s\/k8s\/kube-controller-manager .*working folder/],
+  ["invalid-extra-arg-resource-lock.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /--leader-elect-resource-lock=endpoints is refused from Kubernetes 1\.24 \(target 1\.24\).*use leases/, "leases"],
+  ["invalid-extra-arg-resource-lock-hybrid.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /--leader-elect-resource-lock=endpointsleases is refused from Kubernetes 1\.27 \(target 1\.27\).*use leases/, "leases"],
+  ["invalid-extra-arg-insecure-port.json", "/controllerManager/extraArgs/port", /target 1\.21.*10252.*--port=0/, "0"],
 ];
 
 const rules = suite("loadSpec: one failing fixture per rule");
@@ -149,6 +162,130 @@ rules("should name a key given twice", () => {
   const problems = checkSpec('{"serviceCIDR":"10.254.0.0/16","serviceCIDR":"10.0.0.0/8","nodes":[{"name":"a","ip":"10.1.0.1"}]}', "x.json").problems;
   assert.ok(problems.some((p) => p.pointer === "/serviceCIDR" && /given twice/.test(p.message)));
 });
+
+const more = suite("loadSpec: messages, hints and warnings");
+
+/** withSpec: checkSpec's problems for valid-minimal.json with `patch` merged in (one level deep). */
+function withSpec(patch: Record<string, unknown>) {
+  const base = JSON.parse(readFileSync(fixture("valid-minimal.json"), "utf8")) as Record<string, unknown>;
+  return checkSpec(JSON.stringify({ ...base, ...patch }), fixture("inline.json")).problems;
+}
+const brief = (ps: { pointer: string; severity: string; message: string }[]) => ps.map((p) => `${p.severity} ${p.pointer}: ${p.message}`);
+
+more("should name each reserved node address with the right article and wording", () => {
+  const cases: [string, string][] = [
+    ["0.0.0.0", "an unspecified"],
+    ["::", "an unspecified"],
+    ["127.0.0.1", "a loopback"],
+    ["224.0.0.1", "a multicast"],
+    ["255.255.255.255", "a broadcast"],
+    ["169.254.0.1", "a link-local"],
+    ["fe80::1", "a link-local"],
+  ];
+  for (const [ip, what] of cases) {
+    const p = withSpec({ nodes: [{ name: "cp-1", ip }, { name: "cp-2", ip: ip.includes(":") ? "2001:db8::2" : "10.0.0.2" }] })
+      .find((x) => x.pointer === "/nodes/0/ip");
+    assert.is(p?.message, `${ip} is ${what} address; give the node's own routable IP`, ip);
+  }
+});
+
+more("should call a zero duration too short, not malformed, and offer no hint for it", () => {
+  for (const text of ["0h", "0s", "0h0m0s"]) {
+    const p = withSpec({ pki: { expiry: text } }).find((x) => x.pointer === "/pki/expiry");
+    assert.is(p?.message, `"${text}" must be longer than zero`);
+    assert.is(p?.hint, undefined);
+  }
+});
+
+more("should only hint durations that the loader itself accepts", () => {
+  const hintOf = (expiry: string) => withSpec({ pki: { expiry } }).find((x) => x.pointer === "/pki/expiry");
+  assert.is(hintOf("1y")?.hint, "8760h");
+  assert.is(hintOf("365d")?.hint, "8760h");
+  assert.is(hintOf("2w")?.hint, "336h");
+  for (const text of ["99999999999999999999h", "99999999999999999999d", "2000y", "10000000h", "0y", "0d"]) {
+    const p = hintOf(text);
+    assert.ok(p && p.severity === "error", text);
+    assert.is(p!.hint, undefined, `${text}: hint ${p!.hint}`);
+  }
+  assert.match(hintOf("99999999999999999999h")!.message, /longer than kubebundle accepts \(at most 9999999h\)/);
+  assert.equal(withSpec({ pki: { expiry: "9999999h", caExpiry: "9999999h" } }), []);
+});
+
+more("should say a CA path through an unreadable folder cannot be read, not that it is missing", () => {
+  const t = tmp();
+  try {
+    const locked = path.join(t.dir, "locked");
+    mkdirSync(locked);
+    writeFileSync(path.join(locked, "ca.pem"), "x");
+    writeFileSync(path.join(locked, "ca-key.pem"), "x");
+    const spec = JSON.parse(readFileSync(fixture("valid-minimal.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(path.join(t.dir, "cluster.json"), JSON.stringify({ ...spec, pki: { ca: { certFile: "locked/ca.pem", keyFile: "locked/ca-key.pem" } } }));
+    chmodSync(t.dir, 0o755);
+    chmodSync(locked, 0o700);
+    const problems = problemsAsOther(path.join(t.dir, "cluster.json"), () => chmodSync(locked, 0o000));
+    if (problems === null) return;
+    const messages = problems.filter((p) => p.pointer.startsWith("/pki/ca/")).map((p) => `${p.pointer}: ${p.message}`);
+    assert.equal(messages, [
+      `/pki/ca/certFile: ${locked}/ca.pem cannot be read (EACCES)`,
+      `/pki/ca/keyFile: ${locked}/ca-key.pem cannot be read (EACCES)`,
+    ]);
+  } finally {
+    chmodSync(path.join(t.dir, "locked"), 0o700);
+    t.cleanup();
+  }
+});
+
+/** problemsAsOther: checkSpec's problems for `file` as a user without root's powers (root reads any folder); null when that cannot be arranged. */
+function problemsAsOther(file: string, lock: () => void): { pointer: string; message: string }[] | null {
+  if (process.getuid?.() !== 0) {
+    lock();
+    return checkSpec(readFileSync(file, "utf8"), file).problems;
+  }
+  if (!needTool("setpriv", "reading a spec as an unprivileged user")) return null;
+  const load = pathToFileURL(path.join(ROOT, "src/spec/load.ts")).href;
+  const script = `import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url"; const { checkSpec } = await import(${JSON.stringify(load)});
+    const f = ${JSON.stringify(file)}; process.stdout.write(JSON.stringify(checkSpec(readFileSync(f, "utf8"), f).problems));`;
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { pointer: string; message: string }[];
+}
+
+more("should refuse an insecure port left on 10252 only where it still listens and would meet the secure port", () => {
+  const at = (version: string, extraArgs: Record<string, unknown>, securePort?: number) =>
+    brief(withSpec({ kubernetesVersion: version, controllerManager: { ...(securePort ? { securePort } : {}), extraArgs } }).filter((p) => p.pointer === "/controllerManager/extraArgs/port"));
+  assert.is(at("1.21.0", { port: null }).length, 1);
+  assert.is(at("1.16.0", { port: null }).length, 1);
+  assert.match(at("1.16.0", { port: "10252" })[0] ?? "", /^error .*10252/);
+  assert.match(at("1.21.0", { port: null, "secure-port": "10252" }, 10257)[0] ?? "", /^error /);
+  assert.equal(at("1.21.0", { port: null }, 10257), []);
+  assert.equal(at("1.21.0", { port: null, "secure-port": null }), []);
+  assert.equal(at("1.21.0", { port: "0" }), []);
+  assert.equal(at("1.21.0", {}), []);
+  assert.equal(at("1.22.0", { port: null }), []);
+});
+
+more("should warn that leader election is off, or moved where check-ha.sh does not look", () => {
+  const { warnings } = loadSpec(fixture("valid-leader-election-warnings.json"));
+  assert.equal(warnings.map((w) => [w.severity, w.pointer]), [
+    ["warning", "/controllerManager/extraArgs/leader-elect"],
+    ["warning", "/controllerManager/extraArgs/leader-elect-resource-name"],
+    ["warning", "/controllerManager/extraArgs/leader-elect-resource-namespace"],
+  ]);
+  assert.match(warnings[0]!.message, /no high availability.*check-ha\.sh will find no leader/);
+  assert.match(warnings[1]!.message, /check-ha\.sh reads kube-system\/kube-controller-manager/);
+  assert.match(warnings[2]!.message, /check-ha\.sh reads kube-system\/kube-controller-manager/);
+  const quiet = (extraArgs: Record<string, unknown>) => withSpec({ controllerManager: { extraArgs } });
+  assert.equal(quiet({ "leader-elect": "true", "leader-elect-resource-name": "kube-controller-manager", "leader-elect-resource-namespace": "kube-system" }), []);
+  assert.equal(quiet({ "leader-elect": null, "leader-elect-resource-name": null }), []);
+  for (const off of ["0", "f", "F", "FALSE", "False"]) assert.is(quiet({ "leader-elect": off }).length, 1, off);
+});
+
+more.run();
 
 rules("should give line and column of a syntax error", () => {
   const [p] = problemsOf("invalid-syntax.json");
