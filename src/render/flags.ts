@@ -1,6 +1,7 @@
 // The final kube-controller-manager command line of one node: table defaults merged with extraArgs,
 // and the values in force once it runs (serving address and port, leader-election timing).
-import { isEmittedIn, KCM_FLAGS } from "./kcm-flags.js";
+import { KCM_FLAGS } from "./kcm-flags.js";
+import { isEmittedIn } from "./flag-release.js";
 import { parseIp } from "../spec/ip.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 

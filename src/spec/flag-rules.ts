@@ -1,7 +1,7 @@
 // Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
 import { parseIp } from "./ip.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
-import { extraArgsProblems, flagRow, isEmittedIn } from "../render/kcm-flags.js";
+import { extraArgsProblems, flagRow, isEmittedIn } from "../render/flag-release.js";
 import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, parseGoDuration, parsePort } from "../render/flags.js";
 import { err, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";

@@ -1,21 +1,16 @@
 // Rules the schema cannot express. Each rule reads the (possibly still invalid) data
 // defensively and adds problems; none throws on a wrong type (the schema reports those).
-import path from "node:path";
 import { parseCidr, parseIp } from "./ip.js";
 import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
 import type { SpecProblem } from "./schema-validator.js";
-import type { Spec } from "./schema.js";
-import { LAYOUT, workingDir } from "../plan/layout.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
 import { extraArgs, insecurePort, ports } from "./flag-rules.js";
-import { KCM_BINARY } from "../render/unit.js";
+import { overlaps, paths } from "./path-rules.js";
 
 /** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** SAFE_PATH: characters allowed in a path that lands in a script or unit. */
-const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
 
 function labelHint(name: string): string | undefined {
   const h = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
@@ -133,52 +128,6 @@ const expiries: Rule = (s, out) => {
   }
   if (parsed.caExpiry !== undefined && parsed.expiry !== undefined && parsed.caExpiry < parsed.expiry) {
     out.push(err("/pki/caExpiry", `CA validity (${pki.caExpiry}) is shorter than certificate validity (${pki.expiry})`, String(pki.expiry)));
-  }
-};
-
-const paths: Rule = (s, out) => {
-  if (!isObj(s.paths)) return;
-  for (const [field, v] of Object.entries(s.paths)) {
-    if (!str(v)) continue;
-    const at = `/paths/${field}`;
-    const norm = path.posix.normalize(v).replace(/(.)\/+$/, "$1");
-    if (!SAFE_PATH.test(v)) out.push(err(at, `${q(v)} may hold only letters, digits and "._-/" (no spaces or shell characters)`));
-    else if (!v.startsWith("/")) out.push(err(at, `${q(v)} must be absolute`, `/${norm}`));
-    else if (v.split("/").includes("..")) out.push(err(at, `${q(v)} must not contain ".."`));
-    else if (norm !== v) out.push(err(at, `${q(v)} is not normalised`, norm));
-    else if (v === "/") out.push(err(at, `must not be the root folder`));
-  }
-};
-
-/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder); the binary `<binDir>/kube-controller-manager`, not shipped but on the node, counts as a file. */
-const overlaps: Rule = (s, out) => {
-  if (!isObj(s.paths)) return;
-  const given = Object.entries(s.paths).filter((e): e is [string, string] => str(e[1]));
-  if (given.length !== Object.keys(s.paths).length || !given.every(([, v]) => SAFE_PATH.test(v) && v.startsWith("/"))) return;
-  const owner = { spec: { paths: s.paths as Spec["paths"] } };
-  const work = workingDir(owner);
-  const binDir = str(s.paths.binDir) ? s.paths.binDir : undefined;
-  const binary = binDir === undefined ? undefined : path.posix.join(binDir, KCM_BINARY);
-  const layout = LAYOUT.map((r) => r.target(owner));
-  const files = binary === undefined ? layout : [...layout, binary];
-  const others = [...files, work];
-  const named = (p: string) => (p === binary ? `the kube-controller-manager binary ${p}` : p === work ? `the working folder ${p}` : p);
-  for (const f of files) {
-    const inside = work === f ? f : others.find((g) => g !== f && g.startsWith(`${f}/`));
-    if (inside === undefined) continue;
-    if (f === binary || inside === binary) {
-      const message =
-        f === inside
-          ? `puts the kube-controller-manager binary ${f} at the service's working folder: one path cannot be both a file and a folder`
-          : f === binary
-            ? `makes the kube-controller-manager binary ${f} a folder holding ${named(inside)}: one path cannot be both a file and a folder`
-            : `puts the kube-controller-manager binary ${inside} inside the file ${f}: one path cannot be both a file and a folder`;
-      out.push(err("/paths/binDir", message));
-      continue;
-    }
-    // Blame the field whose folder holds the misplaced path (the longest matching one).
-    const field = given.filter(([, v]) => inside.startsWith(`${v}/`)).sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? "dataDir";
-    out.push(err(`/paths/${field}`, `puts ${inside} inside the file ${f}: one path cannot be both a file and a folder`));
   }
 };
 

@@ -2,16 +2,8 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  KCM_FLAGS,
-  KCM_VALUE_RULES,
-  extraArgsProblems,
-  finalFlagNames,
-  flagRow,
-  isEmittedIn,
-  isRemovedIn,
-  type FlagRow,
-} from "../../src/render/kcm-flags.js";
+import { KCM_FLAGS, KCM_VALUE_RULES, type FlagRow } from "../../src/render/kcm-flags.js";
+import { extraArgsProblems, finalFlagNames, flagRow, isEmittedIn, isRemovedIn } from "../../src/render/flag-release.js";
 import { compareMinor, minorOf, parseVersion, supportedMinors, type KubeVersion } from "../../src/plan/contract.js";
 import { cli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/tools.js";
