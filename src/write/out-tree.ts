@@ -112,10 +112,12 @@ export function lockPath(dir: string): string {
   return path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.kubebundle.lock`);
 }
 
-/** lockOut: takes the lock beside `dir` (one run per output folder at a time); returns its release. Throws "busy: PID" when a live run holds it. */
+/** lockOut: takes the lock beside `dir` (one run per output folder at a time); returns its release. Throws "busy: PID" when a live run holds it; no lock when `dir`'s parent does not exist yet. */
 export function lockOut(dir: string): () => void {
   const lock = lockPath(dir);
-  mkdirSync(path.dirname(dir), { recursive: true });
+  // No parent folder yet: nothing to guard, and a run that fails must not leave folders behind
+  // (the write creates them).
+  if (!existsSync(path.dirname(lock))) return () => {};
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lock, String(process.pid), { flag: "wx" });

@@ -74,6 +74,19 @@ test("should refuse an output folder another live run holds", async () => {
   }
 });
 
+test("should create no folder for a run that fails", async () => {
+  const t = tmp();
+  try {
+    const bad = path.join(t.dir, "bad.json");
+    writeFileSync(bad, "{");
+    const r = await cli("generate", bad, "--out", path.join(t.dir, "deep/er/out"));
+    assert.is(r.code, 2);
+    assert.not.ok(existsSync(path.join(t.dir, "deep")), "no parent folders left behind");
+  } finally {
+    t.cleanup();
+  }
+});
+
 test("should take the last of a repeated --out and refuse --out without a value", async () => {
   const t = tmp();
   try {
