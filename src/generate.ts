@@ -8,6 +8,7 @@ import { caFilesOf, inputsDigest, readPkiPems, unchanged, treeDigest } from "./w
 import { tarMtime } from "./write/tar-options.js";
 import { guardOutDir } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
+import type { Built } from "./write/build-tree.js";
 import type { Manifest } from "./write/manifest.js";
 import type { PkiEvent } from "./pki/index.js";
 
@@ -100,6 +101,35 @@ export async function generate(opts: GenerateOptions, step: Step = () => {}): Pr
   }
 }
 
+/** sealManifest: completes the manifest (warnings, inputs digest, tree digest) and adds it to the tree. */
+async function sealManifest(built: Built, warnings: Problem[], digest: string): Promise<void> {
+  const { serializeManifest } = await import("./write/manifest.js");
+  const manifest = built.manifest;
+  manifest.warnings = warnings.map((w) => ({
+    pointer: w.pointer,
+    message: w.message,
+    ...(w.hint !== undefined ? { hint: w.hint } : {}),
+    ...(w.line !== undefined ? { line: w.line, col: w.col ?? 1 } : {}),
+  }));
+  manifest.inputs = { digest, renewBy: built.renewBy, tree: treeDigest(built.tree) };
+  built.tree.set("manifest.json", { mode: 0o644, content: Buffer.from(serializeManifest(manifest)) });
+}
+
+/** writeOut: swaps the tree into out/ when it differs from what is there (the user's files kept). */
+async function writeOut(built: Built, outDir: string, prev: Partial<Manifest> | undefined, opts: GenerateOptions, step: Step): Promise<{ diff: TreeDiff; changed: boolean }> {
+  const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
+  const { writtenBy } = await import("./write/manifest.js");
+  const before = writtenBy(prev);
+  const diff = diffTree(built.tree, outDir, before);
+  const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
+  if (changed) {
+    writeTreeAtomic(built.tree, outDir, before);
+    opts.onWritten?.();
+    step(`wrote ${outDir}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`);
+  } else step(`no changes in ${outDir}`);
+  return { diff, changed };
+}
+
 /** run: the stages, with out/ locked. */
 async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<GenerateReport> {
   const now = opts.now ?? new Date();
@@ -127,30 +157,9 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const built = await buildTree({ cluster, pki, version: opts.version, mtime, prev, outDir });
   step(`rendered ${built.plans.length} bundles (${built.plans.reduce((n, p) => n + p.files.length, 0)} files)`);
 
-  const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
-  const manifest = built.manifest;
-  manifest.warnings = warnings.map((w) => ({
-    pointer: w.pointer,
-    message: w.message,
-    ...(w.hint !== undefined ? { hint: w.hint } : {}),
-    ...(w.line !== undefined ? { line: w.line, col: w.col ?? 1 } : {}),
-  }));
-  manifest.inputs = {
-    digest: inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime }),
-    renewBy: built.renewBy,
-    tree: treeDigest(built.tree),
-  };
-  const { serializeManifest, writtenBy } = await import("./write/manifest.js");
-  built.tree.set("manifest.json", { mode: 0o644, content: Buffer.from(serializeManifest(manifest)) });
-
-  const before = writtenBy(prev);
-  const diff = diffTree(built.tree, outDir, before);
-  const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
-  if (changed) {
-    writeTreeAtomic(built.tree, outDir, before);
-    opts.onWritten?.();
-    step(`wrote ${outDir}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`);
-  } else step(`no changes in ${outDir}`);
+  const digest = inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime });
+  await sealManifest(built, warnings, digest);
+  const { diff, changed } = await writeOut(built, outDir, prev, opts, step);
   return {
     changed,
     out: outDir,
