@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
-import { hasTool, ROOT, tmp } from "../helpers/tools.js";
+import { hasTool, nobodyCanRead, ROOT, tmp } from "../helpers/tools.js";
 
 const EXAMPLE = path.join(ROOT, "cluster.example.json");
 const test = suite("main: usage errors");
@@ -122,8 +122,8 @@ test("should write through a symlinked --out and keep the link", async () => {
 });
 
 test("should exit 2, not crash, when this user cannot write beside --out or read out/pki", async () => {
-  if (process.getuid?.() !== 0 || !hasTool("runuser")) {
-    console.log("\n  !!! skipped: needs root and runuser to act as another user\n");
+  if (process.getuid?.() !== 0 || !hasTool("runuser") || !nobodyCanRead(path.join(ROOT, "dist/bin/kubebundle.js"))) {
+    console.log("\n  !!! skipped: needs root, runuser, and a checkout the unprivileged user can read\n");
     return;
   }
   const t = tmp();

@@ -32,3 +32,9 @@ export function tmp(prefix = "kubebundle-test-"): { dir: string; cleanup(): void
 
 /** ROOT: the project's root folder. */
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+/** nobodyCanRead: true when the unprivileged user (uid 65534) can read `p` (the checkout may sit in a private folder). */
+export function nobodyCanRead(p: string): boolean {
+  if (!hasTool("setpriv")) return false;
+  return spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "test", "-r", p], { stdio: "ignore" }).status === 0;
+}
