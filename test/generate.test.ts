@@ -8,20 +8,10 @@ import { createHash } from "node:crypto";
 import { cli } from "./helpers/cli.js";
 import { needTool, ROOT, run, tmp } from "./helpers/tools.js";
 import { snapshot } from "./helpers/snapshot.js";
+import { EXAMPLE, ecdsaSpec } from "./helpers/specs.js";
 
-const EXAMPLE = path.join(ROOT, "cluster.example.json");
 
 
-/** ecdsaSpec: the example with ECDSA keys (fast to generate), written into dir. */
-function ecdsaSpec(dir: string, edit: (s: any) => void = () => {}): string {
-  const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
-  delete s.$schema;
-  s.pki.key = { algo: "ecdsa", size: 256 };
-  edit(s);
-  const file = path.join(dir, "cluster.json");
-  writeFileSync(file, JSON.stringify(s, null, 2));
-  return file;
-}
 
 const flow = suite("generate: the example flow");
 

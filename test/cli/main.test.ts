@@ -1,23 +1,14 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
 import { hasTool, nobodyCanRead, ROOT, tmp } from "../helpers/tools.js";
+import { EXAMPLE, ecdsaSpec } from "../helpers/specs.js";
 
-const EXAMPLE = path.join(ROOT, "cluster.example.json");
 const test = suite("main: usage errors");
 
-/** ecdsa: the example with ECDSA keys (fast), written into dir. */
-function ecdsa(dir: string): string {
-  const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
-  delete s.$schema;
-  s.pki.key = { algo: "ecdsa", size: 256 };
-  const f = path.join(dir, "cluster.json");
-  writeFileSync(f, JSON.stringify(s));
-  return f;
-}
 
 test("should stop at a mistyped option before doing anything (exit 2, out/ not created)", async () => {
   const t = tmp();
@@ -95,7 +86,7 @@ test("should take the last of a repeated --out and refuse --out without a value"
     assert.match(none.err, /Not enough arguments following: out/);
     const a = path.join(t.dir, "a");
     const b = path.join(t.dir, "b");
-    const spec = ecdsa(t.dir);
+    const spec = ecdsaSpec(t.dir);
     const r = await cli("generate", spec, "--out", a, "--out", b, "--quiet");
     assert.is(r.code, 0, r.err);
     assert.not.ok(existsSync(a));
@@ -112,7 +103,7 @@ test("should write through a symlinked --out and keep the link", async () => {
     const link = path.join(t.dir, "link");
     mkdirSync(real);
     symlinkSync(real, link);
-    const r = await cli("generate", ecdsa(t.dir), "--out", link, "--quiet");
+    const r = await cli("generate", ecdsaSpec(t.dir), "--out", link, "--quiet");
     assert.is(r.code, 0, r.err);
     assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
     assert.ok(existsSync(path.join(real, "manifest.json")), "its target holds the tree");
@@ -137,7 +128,7 @@ test("should exit 2, not crash, when this user cannot write beside --out or read
     assert.is(w.status, 2, w.stderr);
     assert.match(w.stderr, /cannot write beside the output folder \(EACCES\)/);
     const out = path.join(t.dir, "out");
-    assert.is((await cli("generate", ecdsa(t.dir), "--out", out, "--quiet")).code, 0);
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     const i = asNobody("inspect", out);
     assert.is(i.status, 2, i.stderr);
     assert.match(i.stderr, /cannot be read \(EACCES\); run as its owner or root/);

@@ -2,14 +2,15 @@
 // and find every file of the manifest where it belongs; a second run changes nothing; the scripts lint clean.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { Manifest } from "../../src/write/manifest.js";
 import { cli } from "../helpers/cli.js";
-import { needTool, ROOT, tmp } from "../helpers/tools.js";
+import { needTool, tmp } from "../helpers/tools.js";
 import { snapshot } from "../helpers/snapshot.js";
+import { ecdsaSpec } from "../helpers/specs.js";
 
 const NODE = "idc-k8s-01";
 const test = suite("bundle: generate, then install.sh --root");
@@ -26,11 +27,7 @@ interface World {
 async function generated(): Promise<World> {
   const t = tmp("kubebundle-e2e-");
   try {
-    const spec = JSON.parse(readFileSync(path.join(ROOT, "cluster.example.json"), "utf8"));
-    spec.pki.key = { algo: "ecdsa", size: 256 };
-    delete spec.$schema;
-    const file = path.join(t.dir, "cluster.json");
-    writeFileSync(file, JSON.stringify(spec, null, 2));
+    const file = ecdsaSpec(t.dir);
     const out = path.join(t.dir, "out");
     const r = await cli("generate", file, "--out", out, "--quiet");
     assert.is(r.code, 0, `generate exited ${r.code}:\n${r.out}\n${r.err}`);
