@@ -13,6 +13,11 @@ export interface Problem {
   severity: "error" | "warning";
 }
 
+/** pointerToken: one JSON-pointer reference token, "~" and "/" escaped (RFC 6901). */
+export function pointerToken(s: string): string {
+  return s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
 /** InputError: the input is wrong (spec, CA files, flags, output folder); maps to exit 2. */
 export class InputError extends Error {
   /** Stable machine-readable category, e.g. "spec-invalid", "ca-encrypted". */

@@ -2,6 +2,7 @@
 // has there: one code path that reads KCM_FLAGS and KCM_VALUE_RULES.
 import { compareMinor, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
 import type { SpecProblem } from "../spec/schema-validator.js";
+import { pointerToken } from "../errors.js";
 import { KCM_FLAGS, KCM_VALUE_RULES, type FlagRow } from "./kcm-flags.js";
 
 // --- named questions about a row and a release ---
@@ -41,9 +42,10 @@ export function flagRow(flag: string): FlagRow | undefined {
 
 // --- extraArgs validation ---
 
-const pointer = (flag: string) => `/controllerManager/extraArgs/${flag.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+/** extraArgPointer: the JSON pointer of an extraArgs entry. */
+export const extraArgPointer = (flag: string) => `/controllerManager/extraArgs/${pointerToken(flag)}`;
 const problem = (flag: string, severity: SpecProblem["severity"], message: string, hint?: string): SpecProblem =>
-  hint === undefined ? { pointer: pointer(flag), message, severity } : { pointer: pointer(flag), message, hint, severity };
+  hint === undefined ? { pointer: extraArgPointer(flag), message, severity } : { pointer: extraArgPointer(flag), message, hint, severity };
 const instead = (row: FlagRow) => (row.replacedBy !== undefined ? `use --${row.replacedBy} instead` : row.note ?? "no replacement");
 
 /** releaseProblems: a flag set in extraArgs that the target release lacks (error) or no longer sets (warning). */

@@ -8,6 +8,8 @@ export type Rule = (spec: Obj, out: SpecProblem[]) => void;
 
 /** q: a user's value quoted for a one-line message (JSON escapes, long values cut). */
 export const q = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
+/** hasControl: true when `v` holds a newline, NUL or another control character. */
+export const hasControl = (v: string): boolean => /[\u0000-\u001f\u007f]/.test(v);
 /** isObj: a JSON object (not an array, not null). */
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 /** str: a string. */

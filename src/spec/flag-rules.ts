@@ -1,9 +1,9 @@
 // Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
 import { parseIp } from "./ip.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
-import { extraArgsProblems, flagRow, isEmittedIn } from "../render/flag-release.js";
+import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn } from "../render/flag-release.js";
 import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, parseGoDuration, parsePort } from "../render/flags.js";
-import { err, isObj, q, str, type Obj, type Rule } from "./_rule.js";
+import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
@@ -18,7 +18,6 @@ function charName(c: string): string {
   return cp < 0x7f ? JSON.stringify(c) : `${JSON.stringify(c)} (${u})`;
 }
 
-const argPointer = (name: string) => `/controllerManager/extraArgs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
 /** flagValueProblem: what is wrong with the value of a flag kubebundle reads back (ports, addresses, durations), if anything. */
 function flagValueProblem(name: string, v: string): { message: string; hint?: string } | undefined {
@@ -45,7 +44,7 @@ function leaderElectionProblems(args: Record<string, string | null>, out: SpecPr
   const [fLease, fRenew, fRetry] = LEADER_ELECTION_FLAGS;
   const clash = (a: Le, b: Le, what: string) => {
     const at = given.includes(a) ? a : b;
-    out.push(err(argPointer(at), `--${a}=${text(a)} must be longer than ${what} (--${b}=${text(b)}): kube-controller-manager refuses to start otherwise`));
+    out.push(err(extraArgPointer(at), `--${a}=${text(a)} must be longer than ${what} (--${b}=${text(b)}): kube-controller-manager refuses to start otherwise`));
   };
   if (lease <= renew) clash(fLease, fRenew, "the renew deadline");
   if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
@@ -61,7 +60,7 @@ function leaderElectionWarnings(args: Record<string, string | null>, out: SpecPr
   const off = args["leader-elect"];
   if (str(off) && GO_FALSE.includes(off)) {
     out.push({
-      pointer: argPointer("leader-elect"),
+      pointer: extraArgPointer("leader-elect"),
       message: `--leader-elect=${off} turns leader election off: every node runs every controller at once (no high availability), and check-ha.sh will find no leader`,
       severity: "warning",
     });
@@ -71,7 +70,7 @@ function leaderElectionWarnings(args: Record<string, string | null>, out: SpecPr
     const v = args[flag];
     if (!str(v) || v === builtin) continue;
     out.push({
-      pointer: argPointer(flag),
+      pointer: extraArgPointer(flag),
       message: `--${flag}=${v} moves the leader-election lock, but check-ha.sh reads ${lock}: it will find no leader`,
       severity: "warning",
     });
@@ -95,8 +94,8 @@ export const extraArgs: Rule = (s, out) => {
       continue;
     }
     if (!str(v)) continue;
-    const at = argPointer(name);
-    if (/[\u0000-\u001f\u007f]/.test(v)) {
+    const at = extraArgPointer(name);
+    if (hasControl(v)) {
       out.push(err(at, "value must not contain newlines, NULs or other control characters"));
       continue;
     }
@@ -134,10 +133,10 @@ export const ports: Rule = (s, out) => {
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   const clash = `both listen on every node`;
   if (str(given)) {
-    if (parsePort(given) === api) out.push(err(argPointer("secure-port"), `--secure-port=${given} must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
+    if (parsePort(given) === api) out.push(err(extraArgPointer("secure-port"), `--secure-port=${given} must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
   } else if (given === null) {
     if (Number(KCM_BUILTIN["secure-port"]) === api) {
-      out.push(err(argPointer("secure-port"), `without --secure-port kube-controller-manager listens on its default ${api}, which is apiServer.port: ${clash}`));
+      out.push(err(extraArgPointer("secure-port"), `without --secure-port kube-controller-manager listens on its default ${api}, which is apiServer.port: ${clash}`));
     }
   } else if (api === cm.securePort) {
     out.push(err("/controllerManager/securePort", `must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
@@ -172,7 +171,7 @@ export const insecurePort: Rule = (s, out) => {
   const why = `both listeners fight for ${port}; keep --port=0`;
   out.push(
     given === null
-      ? err(argPointer("port"), `without --port kube-controller-manager (${target}) serves plain HTTP on its default ${port}, which is also its secure port: ${why}`, "0")
-      : err(argPointer("port"), `--port=${port} is also the secure port (${target}): ${why}`, "0"),
+      ? err(extraArgPointer("port"), `without --port kube-controller-manager (${target}) serves plain HTTP on its default ${port}, which is also its secure port: ${why}`, "0")
+      : err(extraArgPointer("port"), `--port=${port} is also the secure port (${target}): ${why}`, "0"),
   );
 };

@@ -1,4 +1,5 @@
 // A JSON document with positions: parse errors and JSON pointers map to line:col.
+import { pointerToken } from "../errors.js";
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 
 /** JsonSource: the parsed value plus a way to find where a pointer sits in the text. */
@@ -62,7 +63,7 @@ function pointerOf(node: Node): string {
   const toks: string[] = [];
   for (let n: Node | undefined = node; n?.parent; n = n.parent) {
     if (n.parent.type === "property") continue;
-    if (n.type === "property") toks.unshift(String(n.children?.[0]?.value).replace(/~/g, "~0").replace(/\//g, "~1"));
+    if (n.type === "property") toks.unshift(pointerToken(String(n.children?.[0]?.value)));
     else if (n.parent.type === "array") toks.unshift(String(n.parent.children?.indexOf(n)));
   }
   return toks.map((t) => `/${t}`).join("");

@@ -3,6 +3,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import { clusterSchema } from "./schema.js";
 import { parseCidr, parseIp } from "./ip.js";
 import { closest } from "./_closest.js";
+import { pointerToken } from "../errors.js";
 
 /** SpecProblem: a problem at a JSON pointer of the spec, with an optional corrected value. */
 export interface SpecProblem {
@@ -26,10 +27,6 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-function escapeToken(s: string): string {
-  return s.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
 /** schemaAt: the sub-schema of clusterSchema's properties along an instance path (for "did you mean"). */
 function knownFields(pointer: string): string[] {
   let node: any = clusterSchema;
@@ -45,18 +42,18 @@ function mapError(e: ErrorObject): SpecProblem | null {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
     case "required":
-      return { pointer: `${at}/${escapeToken(p.missingProperty)}`, message: "is required", severity: "error" };
+      return { pointer: `${at}/${pointerToken(p.missingProperty)}`, message: "is required", severity: "error" };
     case "additionalProperties": {
       const field = String(p.additionalProperty);
       const hint = closest(field, knownFields(at));
-      return { pointer: `${at}/${escapeToken(field)}`, message: `unknown field "${field}"`, ...(hint ? { hint } : {}), severity: "error" };
+      return { pointer: `${at}/${pointerToken(field)}`, message: `unknown field "${field}"`, ...(hint ? { hint } : {}), severity: "error" };
     }
     case "propertyNames":
       return null; // reported by the inner "pattern" error, which names the property
     case "pattern":
       if (e.propertyName !== undefined) {
         return {
-          pointer: `${at}/${escapeToken(e.propertyName)}`,
+          pointer: `${at}/${pointerToken(e.propertyName)}`,
           message: `flag name "${e.propertyName}" must be lower-case letters, digits and "-", without the leading "--"`,
           severity: "error",
         };

@@ -4,7 +4,7 @@ import { parseCidr, parseIp } from "./ip.js";
 import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
 import type { SpecProblem } from "./schema-validator.js";
-import { err, isObj, q, str, type Rule } from "./_rule.js";
+import { err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
 import { extraArgs, insecurePort, ports } from "./flag-rules.js";
 import { overlaps, paths } from "./path-rules.js";
 
@@ -141,12 +141,12 @@ const names: Rule = (s, out) => {
       if (!isObj(n)) return;
       for (const [k, v] of Object.entries(n)) {
         if (!str(v)) continue;
-        if (/[\u0000-\u001f\u007f]/.test(v)) out.push(err(`${at}/${i}/${k}`, "must not contain control characters"));
+        if (hasControl(v)) out.push(err(`${at}/${i}/${k}`, "must not contain control characters"));
         else if (k === "C" && !/^[A-Z]{2}$/.test(v)) out.push(err(`${at}/${i}/C`, `${q(v)} is not a two-letter country code`, v.toUpperCase().slice(0, 2).padEnd(2, "X")));
       }
     });
   }
-  if (isObj(pki.caCSR) && str(pki.caCSR.CN) && /[\u0000-\u001f\u007f]/.test(pki.caCSR.CN)) {
+  if (isObj(pki.caCSR) && str(pki.caCSR.CN) && hasControl(pki.caCSR.CN)) {
     out.push(err("/pki/caCSR/CN", "must not contain control characters"));
   }
 };

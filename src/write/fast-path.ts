@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { MANAGED, type OutTree } from "./out-tree.js";
+import { listFiles, type OutTree } from "./out-tree.js";
+import { sha256hex } from "./manifest.js";
 
 /** FileDigestRow: what the tree digest covers of one file. */
 interface FileDigestRow {
@@ -19,27 +20,16 @@ function digestRows(rows: FileDigestRow[]): string {
   return h.digest("hex");
 }
 
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
 /** treeDigest: digest of every file of `tree` except manifest.json (paths, modes, contents). */
 export function treeDigest(tree: OutTree): string {
-  return digestRows([...tree].filter(([p]) => p !== "manifest.json").map(([p, f]) => ({ path: p, mode: f.mode, sha256: sha(f.content) })));
+  return digestRows([...tree].filter(([p]) => p !== "manifest.json").map(([p, f]) => ({ path: p, mode: f.mode, sha256: sha256hex(f.content) })));
 }
 
 /** diskTreeDigest: the same digest over the managed files on disk. */
 export function diskTreeDigest(dir: string): string {
-  const rows: FileDigestRow[] = [];
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs)) {
-      const r = rel ? `${rel}/${name}` : name;
-      if ((!rel && !MANAGED.has(name)) || r === "manifest.json") continue;
-      const p = path.join(abs, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p, r);
-      else rows.push({ path: r, mode: st.mode & 0o777, sha256: sha(readFileSync(p)) });
-    }
-  };
-  walk(dir, "");
+  const rows = listFiles(dir)
+    .filter((r) => r !== "manifest.json")
+    .map((r) => ({ path: r, mode: lstatSync(path.join(dir, r)).mode & 0o777, sha256: sha256hex(readFileSync(path.join(dir, r))) }));
   return digestRows(rows);
 }
 
@@ -64,9 +54,9 @@ export function readPkiPems(pkiDir: string): Map<string, Buffer> {
 /** inputsDigest: digest of the spec, imported CA files, out/pki/*.pem, the tar mtime and kubebundle's version. */
 export function inputsDigest(k: InputsKey): string {
   const h = createHash("sha256");
-  h.update(`kubebundle ${k.version}\0mtime ${k.tarMtime.getTime()}\0spec ${sha(k.specBytes)}\0`);
-  for (const f of k.caFiles) h.update(`ca ${sha(f)}\0`);
-  for (const name of [...k.pki.keys()].sort()) h.update(`pki ${name} ${sha(Buffer.from(k.pki.get(name)!))}\0`);
+  h.update(`kubebundle ${k.version}\0mtime ${k.tarMtime.getTime()}\0spec ${sha256hex(k.specBytes)}\0`);
+  for (const f of k.caFiles) h.update(`ca ${sha256hex(f)}\0`);
+  for (const name of [...k.pki.keys()].sort()) h.update(`pki ${name} ${sha256hex(Buffer.from(k.pki.get(name)!))}\0`);
   return h.digest("hex");
 }
 

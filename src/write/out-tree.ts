@@ -25,7 +25,8 @@ export interface TreeDiff {
   removed: string[];
 }
 
-function listFiles(dir: string, rel = "", out: string[] = []): string[] {
+/** listFiles: every file (not folder) of the managed part of `dir`, as relative paths. */
+export function listFiles(dir: string, rel = "", out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const r = rel ? `${rel}/${name}` : name;
     if (!rel && !MANAGED.has(name)) continue;
