@@ -139,7 +139,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));
   const prev = previousManifest(outDir);
   const pkiDir = path.join(outDir, "pki");
-  if (prev && caFiles && unchanged(outDir, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
+  if (prev && caFiles && unchanged(outDir, prev, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
     step("inputs and out/ match the last run; no certificate is due for renewal");
     return unchangedReport(outDir, prev, opts.spec);
   }

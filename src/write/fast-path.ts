@@ -71,14 +71,16 @@ export function caFilesOf(specBytes: Buffer, specFile: string): Buffer[] | null 
   }
 }
 
-/** unchanged: true when out/manifest.json records these inputs, out/ still matches it and `now` is before renewBy. */
-export function unchanged(outDir: string, key: InputsKey, now: Date): boolean {
+/** LastRun: the parts of the last run's manifest.json the check reads. */
+export interface LastRun {
+  generator?: string;
+  version?: string;
+  inputs?: { digest?: string; renewBy?: string; tree?: string };
+}
+
+/** unchanged: true when the last run's manifest `m` records these inputs, out/ still matches it and `now` is before renewBy. */
+export function unchanged(outDir: string, m: LastRun, key: InputsKey, now: Date): boolean {
   try {
-    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as {
-      generator?: string;
-      version?: string;
-      inputs?: { digest?: string; renewBy?: string; tree?: string };
-    };
     if (m.generator !== "kubebundle" || m.version !== key.version || !m.inputs?.tree || !m.inputs.renewBy) return false;
     if (now.getTime() >= Date.parse(m.inputs.renewBy)) return false;
     if (m.inputs.digest !== inputsDigest(key)) return false;
