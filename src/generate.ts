@@ -1,6 +1,6 @@
 // `generate`: validate -> plan -> pki -> render -> write, with a no-change fast path that
 // loads no heavy module. Only the last step touches out/, and it does so atomically.
-import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { InputError, type Problem } from "./errors.js";
 import { readSpecFile } from "./spec/read.js";
@@ -9,7 +9,7 @@ import { tarMtime } from "./write/tar-options.js";
 import { guardOutDir } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
 import type { Built } from "./write/build-tree.js";
-import type { Manifest } from "./write/manifest.js";
+import { lastManifest, serializeManifest, writtenBy, type Manifest } from "./write/manifest.js";
 import type { PkiEvent } from "./pki/index.js";
 
 /** GenerateOptions: where from, where to; `now` and `env` are injectable for tests. */
@@ -51,14 +51,6 @@ export interface GenerateReport {
 
 type Step = (line: string) => void;
 
-function previousManifest(outDir: string): Partial<Manifest> | undefined {
-  try {
-    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Partial<Manifest>;
-    return m.generator === "kubebundle" ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function unchangedReport(outDir: string, m: Partial<Manifest>, spec: string): GenerateReport {
   return {
@@ -102,8 +94,7 @@ export async function generate(opts: GenerateOptions, step: Step = () => {}): Pr
 }
 
 /** sealManifest: completes the manifest (warnings, inputs digest, tree digest) and adds it to the tree. */
-async function sealManifest(built: Built, warnings: Problem[], digest: string): Promise<void> {
-  const { serializeManifest } = await import("./write/manifest.js");
+function sealManifest(built: Built, warnings: Problem[], digest: string): void {
   const manifest = built.manifest;
   manifest.warnings = warnings.map((w) => ({
     pointer: w.pointer,
@@ -118,7 +109,6 @@ async function sealManifest(built: Built, warnings: Problem[], digest: string): 
 /** writeOut: swaps the tree into out/ when it differs from what is there (the user's files kept). */
 async function writeOut(built: Built, outDir: string, prev: Partial<Manifest> | undefined, opts: GenerateOptions, step: Step): Promise<{ diff: TreeDiff; changed: boolean }> {
   const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
-  const { writtenBy } = await import("./write/manifest.js");
   const before = writtenBy(prev);
   const diff = diffTree(built.tree, outDir, before);
   const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
@@ -137,7 +127,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
 
   const specBytes = readSpecFile(opts.spec);
   const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));
-  const prev = previousManifest(outDir);
+  const prev = lastManifest(outDir);
   const pkiDir = path.join(outDir, "pki");
   if (prev && caFiles && unchanged(outDir, prev, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
     step("inputs and out/ match the last run; no certificate is due for renewal");
@@ -158,7 +148,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   step(`rendered ${built.plans.length} bundles (${built.plans.reduce((n, p) => n + p.files.length, 0)} files)`);
 
   const digest = inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime });
-  await sealManifest(built, warnings, digest);
+  sealManifest(built, warnings, digest);
   const { diff, changed } = await writeOut(built, outDir, prev, opts, step);
   return {
     changed,

@@ -1,5 +1,7 @@
 // out/manifest.json: every node's files and every certificate's public facts; no secret.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { NodePlan } from "../plan/node-plan.js";
 import type { CertSummary } from "../pki/index.js";
 import type { Cluster } from "../spec/cluster.js";
@@ -69,6 +71,16 @@ export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
     out.add(`pki/${c.file.replace(/\.pem$/, "-key.pem")}`);
   }
   return out;
+}
+
+/** lastManifest: out/manifest.json when kubebundle wrote it (generator "kubebundle"), else undefined. */
+export function lastManifest(outDir: string): Partial<Manifest> | undefined {
+  try {
+    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Partial<Manifest>;
+    return m.generator === "kubebundle" ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** specFileName: the spec's file name as the manifest records it (no absolute path: the same on every machine). */

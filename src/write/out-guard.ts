@@ -1,15 +1,9 @@
 // Refuse to write into a folder kubebundle did not write (unless --force).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { lastManifest } from "./manifest.js";
 
-function writtenByKubebundle(dir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { generator?: string }).generator === "kubebundle";
-  } catch {
-    return false;
-  }
-}
 
 /** guardOutDir: throws InputError when `dir` is a file, the root folder, or a non-empty folder without a kubebundle manifest (unless force). */
 export function guardOutDir(dir: string, force: boolean): void {
@@ -20,6 +14,6 @@ export function guardOutDir(dir: string, force: boolean): void {
   }
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw fail("is not a folder");
-  if (force || readdirSync(dir).length === 0 || writtenByKubebundle(dir)) return;
+  if (force || readdirSync(dir).length === 0 || lastManifest(dir) !== undefined) return;
   throw fail("is not empty and holds no kubebundle manifest.json; choose another --out or pass --force");
 }
