@@ -1,16 +1,21 @@
-// What the pki stage takes from the world: a clock, serial numbers and WebCrypto.
-import type { webcrypto } from "node:crypto";
+// What the pki stage takes from the world: a clock, serial numbers, new keys and WebCrypto.
+import type { KeyObject, webcrypto } from "node:crypto";
+import type { KeyType } from "./algorithms.js";
 import type { KeyPool } from "./key-pool.js";
+import { newKeyObject } from "./keys.js";
 
 /** Crypto: the WebCrypto interface (globalThis.crypto). */
 export type Crypto = webcrypto.Crypto;
 
-/** PkiDeps: the clock, the serial source and the crypto the pki stage uses; tests pass fixed ones. */
+/** PkiDeps: the clock, the serial source, the key source and the crypto the pki stage uses; tests pass fixed ones. */
 export interface PkiDeps {
   now(): Date;
   serial(): Uint8Array;
+  /** A new private key of `type` (realDeps: keys.newKeyObject). */
+  newKey(type: KeyType): Promise<KeyObject>;
+  /** Signs certificates (WebCrypto). */
   crypto: Crypto;
-  /** Where new keys come from; default: generated on demand with `crypto`. */
+  /** Keys generated ahead by reconcilePki; without it, issue calls newKey itself. */
   keys?: KeyPool;
 }
 
@@ -25,12 +30,13 @@ export function positiveSerial(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** realDeps: the system clock, 20 random bytes per serial (positive, first byte non-zero) and globalThis.crypto. */
+/** realDeps: the system clock, 20 random bytes per serial (positive, first byte non-zero), OpenSSL keys and globalThis.crypto. */
 export function realDeps(): PkiDeps {
   const crypto = globalThis.crypto as Crypto;
   return {
     now: () => new Date(),
     serial: () => positiveSerial(crypto.getRandomValues(new Uint8Array(SERIAL_BYTES))),
+    newKey: newKeyObject,
     crypto,
   };
 }

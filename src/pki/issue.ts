@@ -35,7 +35,7 @@ export async function issue(row: CertRow, ca: Signer | null, cluster: Cluster, d
   const usages = resolveUsages(row.profile);
   if (usages.unknown.length > 0) throw new Error(`row ${row.id}: unknown usage words ${usages.unknown.join(", ")}`);
   const type = specKeyType(cluster.key);
-  const key = await (deps.keys ? deps.keys.take(type) : generateKeyPair(type, deps.crypto));
+  const key = await (deps.keys ? deps.keys.take(type) : generateKeyPair(type, deps));
   const spki = pkijs.PublicKeyInfo.fromBER(key.spki);
   const validity = validityFrom(deps.now(), row.validity(cluster).ms, ca?.info.notAfter);
   const subject = toRdns(row.subject(cluster));

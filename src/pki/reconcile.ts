@@ -30,7 +30,7 @@ export interface PkiResult {
 
 /** reconcilePki: the PKI for `cluster` given the previous out/pki/ state; reads only the spec's CA files, writes nothing, generates keys only for what it issues. */
 export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps): Promise<PkiResult> {
-  const deps: PkiDeps = given.keys ? given : { ...given, keys: keyPool(certainKeys(cluster, previous), specKeyType(cluster.key), given.crypto) };
+  const deps: PkiDeps = given.keys ? given : { ...given, keys: keyPool(certainKeys(cluster, previous), specKeyType(cluster.key), given) };
   const signers = new Map<string, Signer>();
   const changed = new Set<string>();
   const result: PkiResult = { files: new Map(), certs: {}, events: [], summaries: [] };

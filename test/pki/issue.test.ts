@@ -8,7 +8,7 @@ import { rowById } from "../../src/pki/certlist.js";
 import { issue } from "../../src/pki/issue.js";
 import { pemBlocks } from "../../src/pki/pem.js";
 import { ROOT, tmp } from "../helpers/tools.js";
-import { clusterFrom, countingCrypto, DAY_MS, fixedDeps, fixedKeyPair, HOUR_MS, NOW } from "./_support.js";
+import { clusterFrom, countingKeys, DAY_MS, fixedDeps, HOUR_MS, NOW } from "./_support.js";
 
 const t = tmp();
 const example = clusterFrom(t.dir);
@@ -174,7 +174,7 @@ const golden = suite("issue: golden vectors");
 
 golden("should make byte-identical RSA certificates from a fixed key, serial and clock", async () => {
   const key = readFileSync(path.join(FIX, "valid-rsa-2048-key.pem"), "utf8");
-  const deps = fixedDeps(NOW, countingCrypto(() => fixedKeyPair(key)));
+  const deps = fixedDeps(NOW, countingKeys(key));
   const { ca, kcm } = await issueAll(example, deps);
   assert.is(deps.counting.generated, 3);
   assert.is(sha256(ca.info.der), GOLDEN.rsaCa, "CA DER changed");
@@ -184,7 +184,7 @@ golden("should make byte-identical RSA certificates from a fixed key, serial and
 golden("should make byte-identical ECDSA TBSCertificates (signatures are randomised) from a fixed key", async () => {
   const key = readFileSync(path.join(FIX, "valid-ecdsa-p256-key.pem"), "utf8");
   const c = clusterFrom(t.dir, (s) => (s.pki.key = { algo: "ecdsa", size: 256 }));
-  const { ca, kcm } = await issueAll(c, fixedDeps(NOW, countingCrypto(() => fixedKeyPair(key))));
+  const { ca, kcm } = await issueAll(c, fixedDeps(NOW, countingKeys(key)));
   assert.is(sha256(tbs(ca.info.der).tbsDer), GOLDEN.ecCaTbs, "CA TBS changed");
   assert.is(sha256(tbs(kcm.info.der).tbsDer), GOLDEN.ecKcmTbs, "kube-controller-manager TBS changed");
 });

@@ -1,23 +1,36 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-import { generateKeyPair, importKeyPair, isEncryptedPem, keyPem, readKeyObject } from "../../src/pki/keys.js";
+import { generateKeyPair, importKeyPair, isEncryptedPem, keyPem, newKeyObject, readKeyObject } from "../../src/pki/keys.js";
 import { pemBlocks } from "../../src/pki/pem.js";
-import { countingCrypto } from "./_support.js";
+import { countingKeys } from "./_support.js";
 
 const test = suite("keys");
 const crypto = globalThis.crypto as any;
 
-test("generateKeyPair should make keys of the asked type through crypto.subtle, written as PKCS#1 or SEC1", async () => {
-  const counting = countingCrypto();
-  const rsa = await generateKeyPair({ algo: "rsa", size: 2048 }, counting.crypto);
-  const ec = await generateKeyPair({ algo: "ecdsa", size: 384 }, counting.crypto);
+test("generateKeyPair should make keys of the asked type from the key source, written as PKCS#1 or SEC1", async () => {
+  const counting = countingKeys();
+  const source = { newKey: counting.newKey, crypto };
+  const rsa = await generateKeyPair({ algo: "rsa", size: 2048 }, source);
+  const ec = await generateKeyPair({ algo: "ecdsa", size: 384 }, source);
   assert.is(counting.generated, 2);
+  assert.equal(rsa.type, { algo: "rsa", size: 2048 });
+  assert.equal(ec.type, { algo: "ecdsa", size: 384 });
+  assert.is(rsa.signKey.algorithm.name, "RSASSA-PKCS1-v1_5");
+  assert.is(ec.signKey.algorithm.name, "ECDSA");
   assert.equal(pemBlocks(rsa.pem).map((b) => b.label), ["RSA PRIVATE KEY"]);
   assert.equal(pemBlocks(ec.pem).map((b) => b.label), ["EC PRIVATE KEY"]);
   assert.equal(createPrivateKey(rsa.pem).asymmetricKeyDetails, { modulusLength: 2048, publicExponent: 65537n });
   assert.is(createPrivateKey(ec.pem).asymmetricKeyDetails!.namedCurve, "secp384r1");
   assert.equal(Buffer.from(ec.spki), createPublicKey(ec.keyObject).export({ type: "spki", format: "der" }));
+});
+
+test("newKeyObject should make P-256 and P-384 keys and refuse an RSA modulus under 2048 bits", async () => {
+  assert.is((await newKeyObject({ algo: "ecdsa", size: 256 })).asymmetricKeyDetails!.namedCurve, "prime256v1");
+  assert.is((await newKeyObject({ algo: "ecdsa", size: 384 })).asymmetricKeyDetails!.namedCurve, "secp384r1");
+  const err = await newKeyObject({ algo: "rsa", size: 1024 }).catch((e: Error) => e);
+  assert.instance(err, Error);
+  assert.match((err as Error).message, /at least 2048/);
 });
 
 test("readKeyObject and importKeyPair should take PKCS#1, SEC1 and PKCS#8 PEM alike", async () => {

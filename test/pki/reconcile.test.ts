@@ -10,7 +10,8 @@ import { clusterFrom, DAY_MS, fixedDeps, NOW } from "./_support.js";
 
 const t = tmp();
 const example = clusterFrom(t.dir);
-const first = await reconcilePki(example, new Map(), fixedDeps(NOW));
+const firstDeps = fixedDeps(NOW);
+const first = await reconcilePki(example, new Map(), firstDeps);
 const later = (days: number) => new Date(NOW.getTime() + days * DAY_MS);
 const brief = (r: PkiResult) => r.events.map((e) => `${e.id} ${e.action}${e.reason ? ` ${e.reason}` : ""}`);
 const sameFiles = (a: PkiFiles, b: PkiFiles, names: string[]) => {
@@ -29,6 +30,12 @@ fresh("should create the CA and issue every leaf, saying why, in table order", (
   assert.equal(brief(first), ["ca created missing", "kube-controller-manager issued missing", "admin issued missing"]);
   assert.match(first.events[0]!.detail, /^new rsa-2048 CA C=CN, .*CN=kubernetes-ca, valid until 2125-12-22T10:00:00Z \(36500 days left\)$/);
   assert.is(first.events[1]!.detail, "no kube-controller-manager.pem yet");
+});
+
+fresh("should generate exactly one key per row (the keys started ahead are the ones used), all different", () => {
+  assert.is(firstDeps.counting.generated, 3);
+  const keys = ["ca-key.pem", "kube-controller-manager-key.pem", "admin-key.pem"].map((n) => first.files.get(n));
+  assert.is(new Set(keys).size, 3);
 });
 
 fresh("should return every PEM as files, certs by id, and summaries", () => {
