@@ -1,11 +1,13 @@
 // The command line: yargs over one module per command; returns the exit code, never exits.
-import yargs, { type CommandModule } from "yargs";
+// A plain generate command line skips loading yargs (plain-generate.ts).
+import type { CommandModule } from "yargs";
 import { InputError, formatProblem } from "../errors.js";
 import { processIo, type Ctx, type Io } from "./io.js";
 import { VERSION } from "./version.js";
 import { validateCommand } from "./commands/validate.js";
-import { generateCommand } from "./commands/generate.js";
+import { generateCommand, runGenerate } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { plainGenerateArgs } from "./plain-generate.js";
 
 /** COMMANDS: every subcommand, each built from the shared context. */
 const COMMANDS: readonly ((ctx: Ctx) => CommandModule<any, any>)[] = [validateCommand, generateCommand, inspectCommand];
@@ -27,6 +29,35 @@ export function reportError(e: unknown, io: Io): number {
 /** main: runs kubebundle with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const ctx: Ctx = { io, code: 0 };
+  const plain = plainGenerateArgs(argv);
+  if (plain) {
+    try {
+      await runGenerate(plain, ctx);
+      return ctx.code;
+    } catch (e) {
+      return reportError(e, io);
+    }
+  }
+  const cli = await yargsCli(ctx, COMMANDS);
+  try {
+    let shown = "";
+    await cli.parseAsync(argv, {}, (_err, _args, output) => {
+      shown = output;
+    });
+    if (shown) io.out(shown);
+    return ctx.code;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message} (see kubebundle --help)`);
+      return 2;
+    }
+    return reportError(e, io);
+  }
+}
+
+/** yargsCli: the yargs command line over `commands` (exported for the tests that compare it with plain-generate.ts). */
+export async function yargsCli(ctx: Ctx, commands: readonly ((ctx: Ctx) => CommandModule<any, any>)[]) {
+  const { default: yargs } = await import("yargs");
   let cli = yargs()
     .scriptName("kubebundle")
     .usage("kubebundle <command> [options]\n\nOffline generator of per-node kube-controller-manager bundles.")
@@ -43,19 +74,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // yargs reports some usage mistakes as a YError rather than a message.
       throw err && err.name !== "YError" ? err : new UsageError(msg ?? err?.message ?? "bad usage");
     });
-  for (const make of COMMANDS) cli = cli.command(make(ctx));
-  try {
-    let shown = "";
-    await cli.parseAsync(argv, {}, (_err, _args, output) => {
-      shown = output;
-    });
-    if (shown) io.out(shown);
-    return ctx.code;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message} (see kubebundle --help)`);
-      return 2;
-    }
-    return reportError(e, io);
-  }
+  for (const make of commands) cli = cli.command(make(ctx));
+  return cli;
 }

@@ -6,13 +6,25 @@ import { dropScratch } from "../../write/out-tree.js";
 import type { Ctx } from "../io.js";
 import type { GenerateReport } from "../../generate.js";
 
-interface Args {
+/** GenerateArgs: what a generate command line says. */
+export interface GenerateArgs {
   spec: string;
   out: string;
   force: boolean;
   quiet: boolean;
   json: boolean;
 }
+
+/** GENERATE_SPEC: the positional spec file and its default. */
+export const GENERATE_SPEC = { name: "spec", default: "cluster.json", describe: "cluster spec (JSON)" } as const;
+
+/** GENERATE_OPTIONS: generate's options, read by its yargs builder and by plain-generate.ts. */
+export const GENERATE_OPTIONS = {
+  out: { type: "string", default: "out", describe: "output folder" },
+  force: { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" },
+  quiet: { type: "boolean", short: "q", default: false, describe: "print only warnings and errors" },
+  json: { type: "boolean", default: false, describe: "print the report as JSON" },
+} as const satisfies Record<string, { type: "string" | "boolean"; short?: string; default: string | boolean; describe: string }>;
 
 /** table: the closing report: certificates reused or issued (and why), then one row per node. */
 export function table(r: GenerateReport): string {
@@ -30,37 +42,40 @@ export function table(r: GenerateReport): string {
 }
 
 /** generateCommand: validate, plan, pki, render, write; exit 2 on bad input with out/ untouched. */
-export function generateCommand(ctx: Ctx): CommandModule<object, Args> {
+export function generateCommand(ctx: Ctx): CommandModule<object, GenerateArgs> {
   return {
-    command: "generate [spec]",
+    command: `generate [${GENERATE_SPEC.name}]`,
     describe: "write or refresh the output folder: PKI, kubeconfigs, units, install.sh, tarballs, manifest",
-    builder: (y) =>
-      y
-        .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
-        .option("out", { type: "string", default: "out", requiresArg: true, describe: "output folder" })
-        .option("force", { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" })
-        .option("quiet", { alias: "q", type: "boolean", default: false, describe: "print only warnings and errors" })
-        .option("json", { type: "boolean", default: false, describe: "print the report as JSON" }) as any,
-    handler: async (args) => {
-      const { generate } = await import("../../generate.js");
-      const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
-      // Ctrl-C / SIGTERM: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
-      let written = false;
-      const onSignal = (sig: NodeJS.Signals) => {
-        dropScratch(args.out);
-        ctx.io.err(`generate: interrupted (${sig}); ${args.out} ${written ? "was already updated" : "left as it was"}`);
-        process.exit(sig === "SIGINT" ? 130 : 143);
-      };
-      process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-      let report;
-      try {
-        report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION, onWritten: () => (written = true) }, step);
-      } finally {
-        process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    builder: (y) => {
+      let b = y.positional(GENERATE_SPEC.name, { type: "string", default: GENERATE_SPEC.default, describe: GENERATE_SPEC.describe });
+      for (const [name, o] of Object.entries(GENERATE_OPTIONS)) {
+        b = b.option(name, { type: o.type, default: o.default, describe: o.describe, ...("short" in o ? { alias: o.short } : {}), ...(o.type === "string" ? { requiresArg: true } : {}) });
       }
-      for (const w of report.warnings) ctx.io.err(formatProblem(w));
-      if (args.json) ctx.io.out(JSON.stringify(report, null, 2));
-      else if (!args.quiet) ctx.io.out(table(report));
+      return b as any;
     },
+    handler: (args) => runGenerate(args, ctx),
   };
+}
+
+/** runGenerate: one generate run as the command line asked; throws InputError for bad input. */
+export async function runGenerate(args: GenerateArgs, ctx: Ctx): Promise<void> {
+  const { generate } = await import("../../generate.js");
+  const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
+  // Ctrl-C / SIGTERM: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
+  let written = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    dropScratch(args.out);
+    ctx.io.err(`generate: interrupted (${sig}); ${args.out} ${written ? "was already updated" : "left as it was"}`);
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  let report;
+  try {
+    report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION, onWritten: () => (written = true) }, step);
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  }
+  for (const w of report.warnings) ctx.io.err(formatProblem(w));
+  if (args.json) ctx.io.out(JSON.stringify(report, null, 2));
+  else if (!args.quiet) ctx.io.out(table(report));
 }
