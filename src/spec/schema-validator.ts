@@ -1,7 +1,8 @@
-// Schema validation with ajv: applies defaults and maps every ajv error to a SpecProblem.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+// Schema validation with ajv (the standalone code of cluster-validator.gen.ts): applies defaults
+// and maps every ajv error to a SpecProblem.
+import type { ErrorObject } from "ajv/dist/2020.js";
 import { clusterSchema } from "./schema.js";
-import { parseCidr, parseIp } from "./ip.js";
+import { validate as validateCluster } from "./cluster-validator.gen.js";
 import { closest } from "./_closest.js";
 import { pointerToken } from "../errors.js";
 
@@ -11,20 +12,6 @@ export interface SpecProblem {
   message: string;
   hint?: string;
   severity: "error" | "warning";
-}
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // validateSchema: false skips compiling the 2020-12 meta-schema on every run (~75 ms);
-    // test/spec/schema.test.ts checks the schema against it instead.
-    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, validateSchema: false });
-    ajv.addFormat("ip", { type: "string", validate: (s: string) => parseIp(s) !== null });
-    ajv.addFormat("cidr", { type: "string", validate: (s: string) => parseCidr(s) !== null });
-    compiled = ajv.compile(clusterSchema);
-  }
-  return compiled;
 }
 
 /** schemaAt: the sub-schema of clusterSchema's properties along an instance path (for "did you mean"). */
@@ -78,11 +65,10 @@ function mapError(e: ErrorObject): SpecProblem | null {
 
 /** validateSchema: applies defaults to `data` in place and returns every schema problem (none: valid). */
 export function validateSchema(data: unknown): SpecProblem[] {
-  const validate = validator();
-  if (validate(data)) return [];
+  if (validateCluster(data)) return [];
   const seen = new Set<string>();
   const out: SpecProblem[] = [];
-  for (const e of validate.errors ?? []) {
+  for (const e of (validateCluster.errors ?? []) as ErrorObject[]) {
     const p = mapError(e);
     if (!p) continue;
     const key = `${p.pointer}\0${p.message}`;
