@@ -139,11 +139,13 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   step(`validated ${opts.spec}: ${cluster.nodes.length} nodes, Kubernetes ${cluster.version.text}`);
 
   const { reconcilePki, realDeps, readPkiDir } = await import("./pki/index.js");
+  // The render and write modules load while the pki stage waits for its keys and signatures.
+  const buildTreeModule = import("./write/build-tree.js");
   const previous = readPkiDir(pkiDir);
   const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps());
   step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
 
-  const { buildTree } = await import("./write/build-tree.js");
+  const { buildTree } = await buildTreeModule;
   const built = await buildTree({ cluster, pki, version: opts.version, mtime, prev, outDir });
   step(`rendered ${built.plans.length} bundles (${built.plans.reduce((n, p) => n + p.files.length, 0)} files)`);
 
