@@ -45,9 +45,8 @@ export function keyIdOf(spki: pkijs.PublicKeyInfo): Uint8Array {
   return new Uint8Array(createHash("sha1").update(spki.subjectPublicKey.valueBlock.valueHexView).digest());
 }
 
-/** readCertificate: the CertInfo of a DER certificate; throws when it is not one. */
-export function readCertificate(der: Uint8Array): CertInfo {
-  const cert = pkijs.Certificate.fromBER(der);
+/** readCertificate: the CertInfo of a DER certificate; throws when it is not one. `cert` is its pkijs form when the caller already has it (just signed). */
+export function readCertificate(der: Uint8Array, cert: pkijs.Certificate = pkijs.Certificate.fromBER(der)): CertInfo {
   const x509 = new X509Certificate(der);
   const ku = extension(cert, pkijs.id_KeyUsage)?.parsedValue as asn1js.BitString | undefined;
   const bc = extension(cert, pkijs.id_BasicConstraints)?.parsedValue as pkijs.BasicConstraints | undefined;

@@ -56,5 +56,6 @@ export async function issue(row: CertRow, ca: Signer | null, cluster: Cluster, d
     }),
   });
   const der = await signCertificate(cert, ca?.key ?? key, deps.crypto);
-  return { info: readCertificate(der), key, pem: toPem("CERTIFICATE", der) };
+  // The signed object is the certificate's pkijs form: reading it back from DER would parse what was just written.
+  return { info: readCertificate(der, cert), key, pem: toPem("CERTIFICATE", der) };
 }

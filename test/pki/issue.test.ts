@@ -6,6 +6,7 @@ import path from "node:path";
 import * as asn1js from "asn1js";
 import { rowById } from "../../src/pki/certlist.js";
 import { issue } from "../../src/pki/issue.js";
+import { readCertificate, type CertInfo } from "../../src/pki/certinfo.js";
 import { pemBlocks } from "../../src/pki/pem.js";
 import { ROOT, tmp } from "../helpers/tools.js";
 import { clusterFrom, countingKeys, DAY_MS, fixedDeps, HOUR_MS, NOW } from "./_support.js";
@@ -39,6 +40,9 @@ async function issueAll(cluster = example, deps = fixedDeps(NOW)) {
 
 const made = await issueAll();
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+/** infoFields: a CertInfo without its object views, for comparing two readings. */
+const infoFields = ({ cert: _c, x509: _x, ...rest }: CertInfo) => rest;
 const hexOf = (s: string) => Buffer.from(s, "latin1");
 
 const fields = suite("issue: fields");
@@ -169,6 +173,15 @@ for (const [name, want] of Object.entries(EXPECTED)) {
     assert.ok(new X509Certificate(kcm.pem).verify(new X509Certificate(ca.pem).publicKey));
   });
 }
+
+fields("the info of a just-signed certificate should equal reading its DER back", () => {
+  for (const made1 of [made.ca, made.kcm, made.admin]) {
+    const again = readCertificate(made1.info.der);
+    assert.equal(infoFields(made1.info), infoFields(again));
+    assert.equal(Buffer.from(made1.info.cert.toSchema().toBER()), Buffer.from(made1.info.der));
+    assert.equal(Buffer.from(made1.info.cert.subject.toSchema().toBER()), Buffer.from(again.cert.subject.toSchema().toBER()));
+  }
+});
 
 const golden = suite("issue: golden vectors");
 
