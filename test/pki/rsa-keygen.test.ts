@@ -48,15 +48,23 @@ test("generateRsaKey should refuse odd, small and fractional sizes", async () =>
   }
 });
 
+/** fitPrime: a 1024-bit prime with e not dividing p-1 (1 in 65537 fresh primes fails that). */
+function fitPrime(): bigint {
+  for (;;) {
+    const p = generatePrimeSync(1024, { bigint: true });
+    if ((p - 1n) % RSA_E !== 0n) return p;
+  }
+}
+
 test("rsaFromPrimes should refuse equal or close primes, short primes and p-1 divisible by e", () => {
-  const p = generatePrimeSync(1024, { bigint: true });
+  const p = fitPrime();
   assert.is(rsaFromPrimes(p, p, 2048), null);
   assert.is(rsaFromPrimes(p, p + 2n ** 900n, 2048), null, "|p - q| <= 2^924");
   const short = generatePrimeSync(1000, { bigint: true });
   assert.is(rsaFromPrimes(p, short, 2048), null);
   const eDivides = generatePrimeSync(1024, { bigint: true, add: RSA_E * 2n, rem: 1n });
   assert.is((eDivides - 1n) % RSA_E, 0n);
-  const other = generatePrimeSync(1024, { bigint: true });
+  const other = fitPrime();
   assert.is(rsaFromPrimes(eDivides, other, 2048), null);
   assert.ok(rsaFromPrimes(p, other, 2048), "two fresh 1024-bit primes make a key");
 });
