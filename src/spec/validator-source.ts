@@ -1,21 +1,27 @@
 // The recipe of src/spec/cluster-validator.gen.ts: ajv compiles clusterSchema once, at development
 // time, into standalone code, so a run neither loads ajv's compiler nor compiles the schema
 // (~60 ms). test/spec/validator.test.ts fails when the file is stale; UPDATE_GOLDEN=1 rewrites it.
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type CodeOptions } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { _ } from "ajv/dist/compile/codegen/index.js";
 import { clusterSchema } from "./schema.js";
 import { FORMATS } from "./formats.js";
 
 /** AJV_OPTIONS: every problem at once, defaults applied, strict schema; the 2020-12 meta-schema check is a test's job. */
-export const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, validateSchema: false } as const;
+const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, validateSchema: false } as const;
 
 const RUNTIME_REQUIRE = /require\("ajv\/dist\/runtime\/([a-z0-9_]+)"\)\.default/g;
 
+/** clusterAjv: ajv with AJV_OPTIONS, `code` options and the schema's formats (for the generated code and the tests comparing with it). */
+export function clusterAjv(code: CodeOptions = {}): Ajv2020 {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code });
+  for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, f);
+  return ajv;
+}
+
 /** validatorSource: the TypeScript text of cluster-validator.gen.ts. */
 export function validatorSource(): string {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`FORMATS` } });
-  for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, f);
+  const ajv = clusterAjv({ source: true, esm: true, formats: _`FORMATS` });
   let code: string = standaloneCode.default(ajv, ajv.compile(clusterSchema));
   // ajv writes require() for its runtime helpers even in ESM mode: turn them into imports.
   const helpers = [...new Set([...code.matchAll(RUNTIME_REQUIRE)].map((m) => m[1]!))];

@@ -1,8 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import { validatorSource, AJV_OPTIONS } from "../../src/spec/validator-source.js";
-import { FORMATS } from "../../src/spec/formats.js";
+import { clusterAjv, validatorSource } from "../../src/spec/validator-source.js";
 import { clusterSchema } from "../../src/spec/schema.js";
 import { validate } from "../../src/spec/cluster-validator.gen.js";
 import { EXAMPLE_SPEC } from "../pki/_support.js";
@@ -14,15 +12,8 @@ test("should be what ajv standalone makes of the current schema (UPDATE_GOLDEN=1
   golden("src/spec/cluster-validator.gen.ts", validatorSource());
 });
 
-/** runtimeAjv: the same schema compiled by ajv at run time, to compare with the generated code. */
-function runtimeAjv() {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS });
-  for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, f);
-  return ajv.compile(clusterSchema);
-}
-
 test("should give the same verdict, errors and defaults as ajv compiling at run time", () => {
-  const live = runtimeAjv();
+  const live = clusterAjv().compile(clusterSchema); // the same schema compiled at run time
   const cases: unknown[] = [
     structuredClone(EXAMPLE_SPEC),
     {},
