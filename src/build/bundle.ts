@@ -1,10 +1,12 @@
-// Builds dist/: the CLI bundled with esbuild (one lazy chunk per stage), the vendor bundles of
-// vendors.ts, and their V8 code caches, made by generate runs of the example (ECDSA, RSA, then a
-// changed node IP) so that the functions those runs compiled come compiled from the cache.
+// Builds dist/ with esbuild: the vendor bundles of vendors.ts (dist/vendor/*.cjs), the application
+// (dist/bin/app-*.cjs, its imports of those packages pointed at their bundles), the entry that
+// loads it (dist/bin/kubebundle.js), and every bundle's V8 code cache, written by runs of the
+// example (generate with ECDSA, with RSA, after a node's IP changed, and with nothing changed) so
+// that what those runs compiled comes compiled from the cache.
 // Run: node --import tsx src/build/bundle.ts (npm run build).
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -14,8 +16,7 @@ import { VENDORS } from "./vendors.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIST = path.join(ROOT, "dist");
-const VENDOR_DIR = path.join(DIST, "vendor");
-const LOADER = path.join(ROOT, "src/vendor/load.ts");
+const LOADER = path.join(ROOT, "src/bin/load-bundle.ts");
 const HOOK = path.join(ROOT, "src/build/code-cache-hook.ts");
 
 const common: BuildOptions = {
@@ -26,6 +27,16 @@ const common: BuildOptions = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: "warning",
+  logOverride: { "import-is-undefined": "error" },
+};
+
+/** cjs: a CommonJS bundle in which import.meta.url (package.json, templates/, dist/vendor are found from it) is the bundle's own URL. */
+const cjs: BuildOptions = {
+  ...common,
+  format: "cjs",
+  write: false,
+  define: { "import.meta.url": "__kubebundle_url" },
+  banner: { js: 'var __kubebundle_url = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 /** Shim: what one package's import is replaced with in the CLI bundle. */
@@ -36,18 +47,15 @@ interface Shim {
 
 /** buildVendors: dist/vendor/<bundle>-<hash>.cjs for each row of VENDORS; returns each package's shim data. */
 async function buildVendors(): Promise<Map<string, Shim>> {
-  mkdirSync(VENDOR_DIR, { recursive: true });
   const shims = new Map<string, Shim>();
   for (const v of VENDORS) {
     const contents = v.packages.map((p) => {
       if (!/^[a-z][a-z0-9]*$/.test(p)) throw new Error(`vendors.ts: package name ${p} is not usable as an export name`);
       return `export * as ${p} from "${p}";`;
     });
-    const r = await build({ ...common, stdin: { contents: contents.join("\n"), resolveDir: ROOT, sourcefile: `vendor-${v.bundle}.js` }, format: "cjs", write: false, outfile: "vendor.cjs" });
-    const code = r.outputFiles![0]!.contents;
-    const file = `${v.bundle}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.cjs`;
-    writeFileSync(path.join(VENDOR_DIR, file), code);
-    const exported = createRequire(import.meta.url)(path.join(VENDOR_DIR, file)) as Record<string, Record<string, unknown>>;
+    const r = await build({ ...cjs, stdin: { contents: contents.join("\n"), resolveDir: ROOT, sourcefile: `vendor-${v.bundle}.js` }, outfile: "vendor.cjs" });
+    const file = writeHashed("vendor", v.bundle, r.outputFiles![0]!.contents);
+    const exported = createRequire(import.meta.url)(path.join(DIST, file)) as Record<string, Record<string, unknown>>;
     for (const p of v.packages) shims.set(p, { file, names: Object.keys(exported[p]!) });
   }
   return shims;
@@ -55,12 +63,11 @@ async function buildVendors(): Promise<Map<string, Shim>> {
 
 /** shimSource: a module exporting what package `pkg` exports, taken from its vendor bundle at first use. */
 function shimSource(pkg: string, shim: Shim): string {
-  const named = shim.names.filter((n) => n !== "default");
-  const bad = named.filter((n) => !/^[A-Za-z_$][\w$]*$/.test(n));
-  if (bad.length > 0) throw new Error(`${pkg}: exports ${bad.join(", ")} cannot be re-exported by name`);
+  // Names that are not identifiers (yargs' "module.exports") are left out; an import of one fails the build (import-is-undefined).
+  const named = shim.names.filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
   return [
-    `import { loadVendor } from ${JSON.stringify(LOADER)};`,
-    `const m = loadVendor(${JSON.stringify(shim.file)})[${JSON.stringify(pkg)}];`,
+    `import { loadBundle } from ${JSON.stringify(LOADER)};`,
+    `const m = loadBundle(${JSON.stringify(shim.file)})[${JSON.stringify(pkg)}];`,
     `export const { ${named.join(", ")} } = m;`,
     ...(shim.names.includes("default") ? ["export default m.default;"] : []),
   ].join("\n");
@@ -77,56 +84,83 @@ function vendorShims(shims: Map<string, Shim>): Plugin {
   };
 }
 
-/** buildCli: dist/bin/kubebundle.js and its chunks. */
+/** writeHashed: writes `code` as dist/<dir>/<name>-<hash>.cjs; returns its path under dist/. */
+function writeHashed(dir: string, name: string, code: Uint8Array): string {
+  mkdirSync(path.join(DIST, dir), { recursive: true });
+  const rel = `${dir}/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.cjs`;
+  writeFileSync(path.join(DIST, rel), code);
+  return rel;
+}
+
+/** buildCli: dist/bin/app-<hash>.cjs (the CLI as one CommonJS bundle) and dist/bin/kubebundle.js, which loads it. */
 async function buildCli(shims: Map<string, Shim>): Promise<void> {
+  const app = await build({
+    ...cjs,
+    entryPoints: [path.join(ROOT, "src/cli/main.ts")],
+    outfile: "app.cjs",
+    plugins: [vendorShims(shims)],
+  });
+  const rel = writeHashed("bin", "app", app.outputFiles![0]!.contents);
   await build({
     ...common,
-    entryPoints: [path.join(ROOT, "src/bin/kubebundle.ts")],
-    splitting: true,
+    entryPoints: [path.join(ROOT, "src/bin/launch.ts")],
     format: "esm",
-    outdir: path.join(DIST, "bin"),
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [vendorShims(shims)],
+    outfile: path.join(DIST, "bin/kubebundle.js"),
+    define: { KUBEBUNDLE_APP: JSON.stringify(rel) },
+    banner: { js: "#!/usr/bin/env node" },
   });
 }
 
-/** trainCodeCaches: runs generate three times with the code-cache hook; each run starts from the caches the last one wrote. */
-function trainCodeCaches(): string[] {
+/** runWithHook: the built CLI with `args` under the code-cache hook; returns the report's lines (one per bundle compiled). */
+function runWithHook(args: string[], dir: string, write: boolean): { file: string; cacheRejected?: boolean }[] {
+  const report = path.join(dir, "report.jsonl");
+  rmSync(report, { force: true });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", HOOK, path.join(DIST, "bin/kubebundle.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, KUBEBUNDLE_CODE_CACHE_WRITE: write ? "1" : "", KUBEBUNDLE_CODE_CACHE_REPORT: report },
+  });
+  if (r.status !== 0) throw new Error(`code cache: kubebundle ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; cacheRejected?: boolean });
+}
+
+/** trainCodeCaches: writes every bundle's cache from runs of the example, each run starting from the caches the last one
+ *  wrote; then checks that a second round loads every bundle with its cache accepted. */
+function trainCodeCaches(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kubebundle-build-"));
   try {
-    const example = JSON.parse(readFileSync(path.join(ROOT, "cluster.example.json"), "utf8")) as { pki: { key: unknown }; nodes: { ip: string }[] };
+    const example = JSON.parse(readFileSync(path.join(ROOT, "cluster.example.json"), "utf8")) as { pki: { key: unknown }; nodes: { name: string; ip: string }[] };
     const spec = (name: string, edit: (s: typeof example) => void): string => {
       const s = structuredClone(example);
       edit(s);
       writeFileSync(path.join(dir, name), JSON.stringify(s));
       return path.join(dir, name);
     };
-    const runs: [string, string][] = [
-      [spec("ecdsa.json", (s) => (s.pki.key = { algo: "ecdsa", size: 256 })), "ecdsa"],
-      [spec("rsa.json", () => {}), "rsa"],
-      [spec("rsa-moved.json", (s) => (s.nodes[0]!.ip = "10.0.0.1")), "rsa"],
+    const ecdsa = spec("ecdsa.json", (s) => (s.pki.key = { algo: "ecdsa", size: 256 }));
+    const moved = spec("rsa-moved.json", (s) => (s.nodes[0]!.ip = "10.0.0.1"));
+    const tarball = path.join(dir, "rsa/bundles", `${example.nodes[0]!.name}.tar.gz`);
+    const out = (name: string) => ["--out", path.join(dir, name), "--quiet"];
+    const training = [
+      ["generate", ecdsa, ...out("ecdsa")],
+      ["generate", path.join(ROOT, "cluster.example.json"), ...out("rsa")],
+      ["generate", moved, ...out("rsa")],
+      ["generate", moved, ...out("rsa")],
+      ["validate", ecdsa],
+      ["inspect", tarball],
     ];
-    const report = path.join(dir, "report.jsonl");
-    for (const [file, out] of runs) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "--import", HOOK, path.join(DIST, "bin/kubebundle.js"), "generate", file, "--out", path.join(dir, out), "--quiet"], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, KUBEBUNDLE_CODE_CACHE_WRITE: "1", KUBEBUNDLE_CODE_CACHE_REPORT: report },
-      });
-      if (r.status !== 0) throw new Error(`code-cache run on ${path.basename(file)} failed (${r.status}): ${r.stderr}`);
+    for (const args of training) runWithHook(args, dir, true);
+    const check = [["generate", ecdsa, ...out("check")], ["validate", ecdsa], ["inspect", tarball]].flatMap((args) => runWithHook(args, dir, false));
+    const bundles = readdirSync(path.join(DIST, "vendor")).map((f) => `vendor/${f}`).concat(readdirSync(path.join(DIST, "bin")).map((f) => `bin/${f}`)).filter((f) => f.endsWith(".cjs"));
+    for (const b of bundles) {
+      const seen = check.filter((c) => c.file === path.join(DIST, b));
+      if (seen.length === 0) throw new Error(`code cache: ${b} was not loaded by the check runs`);
+      if (seen.some((c) => c.cacheRejected !== false)) throw new Error(`code cache: V8 refused the cache of ${b}`);
     }
-    return readFileSync(report, "utf8").trim().split("\n");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 rmSync(DIST, { recursive: true, force: true });
-const shims = await buildVendors();
-await buildCli(shims);
-const report = trainCodeCaches().map((l) => JSON.parse(l) as { file: string; cacheRejected?: boolean });
-const last = new Map(report.map((r) => [path.basename(r.file), r]));
-for (const v of new Set([...shims.values()].map((s) => s.file))) {
-  if (!last.has(v)) throw new Error(`code cache: ${v} was not loaded by the example's generate runs`);
-  if (last.get(v)!.cacheRejected !== false) throw new Error(`code cache: V8 refused the cache of ${v} on the second run`);
-}
+await buildCli(await buildVendors());
+trainCodeCaches();

@@ -1,13 +1,13 @@
-// Loaded with `node --import` into a run of the built CLI; listens to the vendor loader's channel.
-// KUBEBUNDLE_CODE_CACHE_REPORT=FILE: at exit, appends one JSON line per vendor bundle compiled
+// Loaded with `node --import` into a run of the built CLI; listens to the bundle loader's channel.
+// KUBEBUNDLE_CODE_CACHE_REPORT=FILE: at exit, appends one JSON line per bundle compiled
 // ({ file, cacheRejected }). KUBEBUNDLE_CODE_CACHE_WRITE=1 (the build only): at a clean exit,
 // writes each bundle's code cache, holding every function the run compiled, beside it.
 import { subscribe } from "node:diagnostics_channel";
 import { appendFileSync, writeFileSync } from "node:fs";
-import { VENDOR_CHANNEL, type VendorCompiled } from "../vendor/load.js";
+import { BUNDLE_CHANNEL, type BundleCompiled } from "../bin/load-bundle.js";
 
-const seen: VendorCompiled[] = [];
-subscribe(VENDOR_CHANNEL, (m) => seen.push(m as VendorCompiled));
+const seen: BundleCompiled[] = [];
+subscribe(BUNDLE_CHANNEL, (m) => seen.push(m as BundleCompiled));
 
 process.on("exit", (code) => {
   const report = process.env.KUBEBUNDLE_CODE_CACHE_REPORT;

@@ -1,6 +1,6 @@
-// The packages the built CLI loads from vendor bundles (dist/vendor/*.cjs) with V8's code cache:
-// the large ones of the from-scratch path. A bundle holds packages that must share one copy
-// (pkijs checks asn1js objects by class).
+// The packages the built CLI loads from vendor bundles (dist/vendor/*.cjs, with V8's code cache),
+// each only on the path that needs it: the large ones. A bundle holds packages that must share
+// one copy (pkijs checks asn1js objects by class).
 
 /** VendorBundle: one dist/vendor bundle and the packages it exports, each under its own name. */
 export interface VendorBundle {
@@ -12,4 +12,6 @@ export const VENDORS: readonly VendorBundle[] = [
   { bundle: "x509", packages: ["pkijs", "asn1js"] },
   { bundle: "archiver", packages: ["archiver"] },
   { bundle: "yaml", packages: ["yaml"] },
+  { bundle: "yargs", packages: ["yargs"] },
+  { bundle: "tar", packages: ["tar"] },
 ];

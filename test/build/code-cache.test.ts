@@ -1,0 +1,109 @@
+// The built CLI (dist/, made by `npm test`'s build) is the application bundle plus one bundle per
+// row of the vendor table, each loaded once with V8's code cache and only on the path that needs
+// it; a missing or damaged cache costs time only, never a different byte in out/.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT, tmp } from "../helpers/tools.js";
+import { snapshot } from "../helpers/snapshot.js";
+import { ecdsaSpec } from "../helpers/specs.js";
+import { VENDORS } from "../../src/build/vendors.js";
+import { cacheFileOf } from "../../src/bin/load-bundle.js";
+
+const HOOK = path.join(ROOT, "src/build/code-cache-hook.ts");
+
+interface Loaded {
+  file: string;
+  cacheRejected?: boolean;
+}
+
+/** kubebundle: the built CLI under `root` run with the code-cache hook (report only); its output and the bundles it compiled. */
+function kubebundle(root: string, t: string, ...args: string[]): { stdout: string; loaded: Loaded[] } {
+  const report = path.join(t, "report.jsonl");
+  rmSync(report, { force: true });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", HOOK, path.join(root, "dist/bin/kubebundle.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000", KUBEBUNDLE_CODE_CACHE_REPORT: report, KUBEBUNDLE_CODE_CACHE_WRITE: "" },
+  });
+  assert.is(r.status, 0, r.stderr);
+  const loaded = existsSync(report) ? readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Loaded) : [];
+  return { stdout: r.stdout, loaded };
+}
+
+/** names: the loaded bundles' names ("app", "x509", ...), sorted. */
+function names(loaded: Loaded[]): string[] {
+  return loaded.map((l) => path.basename(l.file).replace(/-[0-9a-f]{12}\.cjs$/, "")).sort();
+}
+
+test("dist holds the entry, the application bundle and one bundle per vendor row, each with its code cache", () => {
+  const bin = readdirSync(path.join(ROOT, "dist/bin")).sort();
+  const vendor = readdirSync(path.join(ROOT, "dist/vendor")).sort();
+  assert.equal(bin.filter((f) => !f.startsWith("app-")), ["kubebundle.js"]);
+  assert.equal(names(vendor.filter((f) => f.endsWith(".cjs")).map((file) => ({ file }))), VENDORS.map((v) => v.bundle).sort());
+  const bundles = [...bin.map((f) => `bin/${f}`), ...vendor.map((f) => `vendor/${f}`)].filter((f) => f.endsWith(".cjs"));
+  for (const b of bundles) assert.ok(existsSync(path.join(ROOT, "dist", cacheFileOf(b))), `no code cache for ${b}`);
+  // The application takes pkijs, archiver, yaml, yargs from their bundles, not from a copy of its own.
+  const app = readFileSync(path.join(ROOT, "dist/bin", bin.find((f) => f.endsWith(".cjs"))!), "utf8");
+  for (const [bundle, marker] of [["x509", "LocalIdentificationBlock"], ["archiver", "ReadableState"], ["yaml", "stringifyString"], ["yargs", "YargsInstance"]]) {
+    const file = vendor.find((f) => f.startsWith(`${bundle}-`) && f.endsWith(".cjs"))!;
+    assert.ok(readFileSync(path.join(ROOT, "dist/vendor", file), "utf8").includes(marker!), `${marker} is not in ${file}`);
+    assert.not.ok(app.includes(marker!), `${bundle} is bundled into the application too`);
+  }
+  assert.ok(app.includes("loadBundle("), "the application loads no vendor bundle");
+});
+
+test("generate from scratch compiles the app, x509, archiver and yaml once each from their caches; a no-change re-run only the app", () => {
+  const t = tmp("code-cache-");
+  try {
+    const spec = ecdsaSpec(t.dir);
+    const out = path.join(t.dir, "out");
+    const first = kubebundle(ROOT, t.dir, "generate", spec, "--out", out, "--quiet").loaded;
+    assert.equal(names(first), ["app", "archiver", "x509", "yaml"]);
+    for (const l of first) assert.is(l.cacheRejected, false, `${l.file}: code cache refused`);
+    const again = kubebundle(ROOT, t.dir, "generate", spec, "--out", out, "--quiet").loaded;
+    assert.equal(names(again), ["app"]);
+    assert.is(again[0]!.cacheRejected, false);
+
+    const validate = kubebundle(ROOT, t.dir, "validate", spec);
+    assert.equal(names(validate.loaded), ["app", "yargs"]);
+    assert.match(validate.stdout, /3 nodes/);
+    const inspect = kubebundle(ROOT, t.dir, "inspect", path.join(out, "bundles/idc-k8s-01.tar.gz"));
+    assert.ok(names(inspect.loaded).includes("tar"), names(inspect.loaded).join(", "));
+    assert.match(inspect.stdout, /kube-controller-manager/);
+    for (const l of [...validate.loaded, ...inspect.loaded]) assert.is(l.cacheRejected, false, `${l.file}: code cache refused`);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test("without a cache, or with a damaged one, the CLI writes the same out/", () => {
+  const t = tmp("code-nocache-");
+  try {
+    const copy = path.join(t.dir, "kb");
+    for (const p of ["dist", "templates", "package.json"]) cpSync(path.join(ROOT, p), path.join(copy, p), { recursive: true });
+    const caches = ["bin", "vendor"].flatMap((d) => readdirSync(path.join(copy, "dist", d)).filter((f) => f.endsWith(".cache")).map((f) => path.join(copy, "dist", d, f)));
+    const [damaged, ...missing] = caches.filter((c) => /\/(app|x509|archiver|yaml)-/.test(c));
+    writeFileSync(damaged!, Buffer.from("not a code cache"));
+    for (const c of missing) rmSync(c);
+
+    const spec = ecdsaSpec(t.dir);
+    const a = path.join(t.dir, "a");
+    const b = path.join(t.dir, "b");
+    kubebundle(ROOT, t.dir, "generate", spec, "--out", a, "--quiet");
+    cpSync(path.join(a, "pki"), path.join(b, "pki"), { recursive: true });
+    // --force: b/ holds only the pki/ copied from a/, no manifest.
+    const loaded = kubebundle(copy, t.dir, "generate", spec, "--out", b, "--quiet", "--force").loaded;
+    const rejected = new Map(loaded.map((l) => [cacheFileOf(l.file), l.cacheRejected]));
+    assert.is(rejected.size, 4);
+    assert.is(rejected.get(damaged!), true, "a damaged cache is refused");
+    for (const c of missing) assert.is(rejected.get(c), undefined, "a missing cache is not an error");
+    assert.equal(snapshot(b), snapshot(a));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
