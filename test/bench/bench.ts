@@ -1,6 +1,7 @@
 // `npm run bench`: kubebundle generate against bare node start-up and the guide's own
 // procedure (shared/bench/guide-pipeline.sh: cfssl + kubectl + sed + tar), measured in one run.
-// Prints median wall time and peak RSS per case, then the target ratios.
+// Prints median wall time and peak RSS per case, then the target ratios. The cases run in rounds
+// (every case once per round), RUNS rounds (BENCH_RUNS, default 7).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,11 +42,23 @@ interface Row {
   rssMb: number | null;
 }
 
-function measure(name: string, prepare: () => string[], cmd: string): Row {
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(once(cmd, prepare()));
-  const rss = samples.map((s) => s.rssMb).filter((x): x is number => x !== null);
-  return { name, ms: median(samples.map((s) => s.wall)), rssMb: rss.length ? Math.max(...rss) : null };
+/** Case: one row of the table; `args` gives each run its arguments (a fresh --out for from-scratch runs). */
+interface Case {
+  name: string;
+  cmd: string;
+  args: () => string[];
+}
+
+/** measureAll: RUNS rounds, each running every case once in turn, so that a slow spell of the machine weighs on
+ *  every case alike instead of on whichever case it fell on; a row is the median over the rounds. */
+function measureAll(cases: Case[]): Row[] {
+  const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
+  for (let i = 0; i < RUNS; i++) for (const c of cases) samples.get(c.name)!.push(once(c.cmd, c.args()));
+  return cases.map((c) => {
+    const ss = samples.get(c.name)!;
+    const rss = ss.map((s) => s.rssMb).filter((x): x is number => x !== null);
+    return { name: c.name, ms: median(ss.map((s) => s.wall)), rssMb: rss.length ? Math.max(...rss) : null };
+  });
 }
 
 function spec(dir: string, nodes: number, algo: "rsa" | "ecdsa"): string {
@@ -60,12 +73,12 @@ const rows: Row[] = [];
 try {
   let n = 0;
   const fresh = () => path.join(work, `o${n++}`);
-  rows.push(measure("bare node -e 0", () => ["-e", "0"], process.execPath));
+  const cases: Case[] = [{ name: "bare node -e 0", cmd: process.execPath, args: () => ["-e", "0"] }];
   const hasCfssl = spawnSync("sh", ["-c", "command -v cfssl && command -v cfssljson && command -v kubectl"], { stdio: "ignore" }).status === 0;
-  if (hasCfssl && existsSync(GUIDE)) rows.push(measure("guide pipeline (cfssl, 3 nodes)", () => [GUIDE, fresh()], "bash"));
+  if (hasCfssl && existsSync(GUIDE)) cases.push({ name: "guide pipeline (cfssl, 3 nodes)", cmd: "bash", args: () => [GUIDE, fresh()] });
   else console.log("guide pipeline: skipped (needs cfssl and cfssljson: apt-get install golang-cfssl; and kubectl)");
   const example = path.join(ROOT, "cluster.example.json");
-  const cases: [string, string][] = [
+  const specs: [string, string][] = [
     ["example, 3 nodes, rsa-2048", example],
     ["3 nodes, ecdsa-256", spec(work, 3, "ecdsa")],
     ["7 nodes, rsa-2048", spec(work, 7, "rsa")],
@@ -73,14 +86,16 @@ try {
     ["25 nodes, rsa-2048", spec(work, 25, "rsa")],
     ["25 nodes, ecdsa-256", spec(work, 25, "ecdsa")],
   ];
-  for (const [label, file] of cases) {
-    rows.push(measure(`generate from scratch: ${label}`, () => [BIN, "generate", file, "--out", fresh(), "--quiet"], process.execPath));
+  const kept: [string, string][] = [];
+  for (const [label, file] of specs) {
+    cases.push({ name: `generate from scratch: ${label}`, cmd: process.execPath, args: () => [BIN, "generate", file, "--out", fresh(), "--quiet"] });
     const keep = fresh();
     once(process.execPath, [BIN, "generate", file, "--out", keep, "--quiet"]);
-    const before = readFileSync(path.join(keep, "manifest.json"), "utf8");
-    rows.push(measure(`generate no-change re-run: ${label}`, () => [BIN, "generate", file, "--out", keep, "--quiet"], process.execPath));
-    if (readFileSync(path.join(keep, "manifest.json"), "utf8") !== before) throw new Error("a no-change re-run changed out/");
+    kept.push([keep, readFileSync(path.join(keep, "manifest.json"), "utf8")]);
+    cases.push({ name: `generate no-change re-run: ${label}`, cmd: process.execPath, args: () => [BIN, "generate", file, "--out", keep, "--quiet"] });
   }
+  rows.push(...measureAll(cases));
+  for (const [keep, before] of kept) if (readFileSync(path.join(keep, "manifest.json"), "utf8") !== before) throw new Error("a no-change re-run changed out/");
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
