@@ -11,11 +11,13 @@ export async function signCertificate(cert: pkijs.Certificate, key: KeyPair, cry
   const id = () => new pkijs.AlgorithmIdentifier({ algorithmId: alg.oid, ...(alg.nullParams ? { algorithmParams: new asn1js.Null() } : {}) });
   cert.signature = id();
   cert.signatureAlgorithm = id();
-  const tbs = new Uint8Array(cert.encodeTBS().toBER(false));
+  const tbsBlock = cert.encodeTBS();
+  const tbs = new Uint8Array(tbsBlock.toBER(false));
   const raw = await crypto.subtle.sign(alg.webcrypto, key.signKey, tbs);
   // WebCrypto returns ECDSA signatures as r||s; X.509 wants SEQUENCE { r INTEGER, s INTEGER }.
   const value = alg.webcrypto.name === "ECDSA" ? pkijs.createCMSECDSASignature(raw) : raw;
   cert.signatureValue = new asn1js.BitString({ valueHex: value });
   cert.tbsView = tbs;
-  return new Uint8Array(cert.toSchema(false).toBER(false));
+  // Certificate.toSchema would parse the TBS bytes back; the block they were encoded from is at hand.
+  return new Uint8Array(new asn1js.Sequence({ value: [tbsBlock, cert.signatureAlgorithm.toSchema(), cert.signatureValue] }).toBER(false));
 }
