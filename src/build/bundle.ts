@@ -17,7 +17,7 @@ import { VENDORS } from "./vendors.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIST = path.join(ROOT, "dist");
 const LOADER = path.join(ROOT, "src/bin/load-bundle.ts");
-const HOOK = path.join(ROOT, "src/build/code-cache-hook.ts");
+const HOOK = path.join(ROOT, "src/build/code-cache-hook.mjs");
 
 const common: BuildOptions = {
   bundle: true,
@@ -30,13 +30,14 @@ const common: BuildOptions = {
   logOverride: { "import-is-undefined": "error" },
 };
 
-/** cjs: a CommonJS bundle in which import.meta.url (package.json, templates/, dist/vendor are found from it) is the bundle's own URL. */
+/** cjs: a CommonJS bundle, strict like the ES modules it is made of, in which import.meta.url (package.json, templates/,
+ *  dist/vendor are found from it) is the bundle's own URL. */
 const cjs: BuildOptions = {
   ...common,
   format: "cjs",
   write: false,
   define: { "import.meta.url": "__kubebundle_url" },
-  banner: { js: 'var __kubebundle_url = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: '"use strict";var __kubebundle_url = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 /** Shim: what one package's import is replaced with in the CLI bundle. */
@@ -61,7 +62,8 @@ async function buildVendors(): Promise<Map<string, Shim>> {
   return shims;
 }
 
-/** shimSource: a module exporting what package `pkg` exports, taken from its vendor bundle at first use. */
+/** shimSource: a module exporting what package `pkg` exports, taken from its vendor bundle at first use. The values are
+ *  copied then: an export the package reassigns later (pkijs' `engine`) would not follow; kubebundle uses none. */
 function shimSource(pkg: string, shim: Shim): string {
   // Names that are not identifiers (yargs' "module.exports") are left out; an import of one fails the build (import-is-undefined).
   const named = shim.names.filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
@@ -73,12 +75,16 @@ function shimSource(pkg: string, shim: Shim): string {
   ].join("\n");
 }
 
+/** vendorShims: resolves each vendored package to its shim; a subpath of one (`yaml/util`) fails the build, as it would
+ *  bundle a second copy of the package. */
 function vendorShims(shims: Map<string, Shim>): Plugin {
-  const filter = new RegExp(`^(${[...shims.keys()].join("|")})$`);
+  const filter = new RegExp(`^(${[...shims.keys()].join("|")})(/.*)?$`);
   return {
     name: "vendor-shims",
     setup(b) {
-      b.onResolve({ filter }, (a) => ({ path: a.path, namespace: "vendor-shim" }));
+      b.onResolve({ filter }, (a) =>
+        shims.has(a.path) ? { path: a.path, namespace: "vendor-shim" } : { errors: [{ text: `${a.path}: a subpath of a vendored package; export it from its bundle in src/build/vendors.ts` }] },
+      );
       b.onLoad({ filter: /.*/, namespace: "vendor-shim" }, (a) => ({ contents: shimSource(a.path, shims.get(a.path)!), resolveDir: ROOT, loader: "js" }));
     },
   };
@@ -115,12 +121,15 @@ async function buildCli(shims: Map<string, Shim>): Promise<void> {
 function runWithHook(args: string[], dir: string, write: boolean): { file: string; cacheRejected?: boolean }[] {
   const report = path.join(dir, "report.jsonl");
   rmSync(report, { force: true });
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", HOOK, path.join(DIST, "bin/kubebundle.js"), ...args], {
+  // V8 refuses a cache made under other V8 flags: the runs get none from NODE_OPTIONS.
+  const { NODE_OPTIONS: _flags, ...env } = process.env;
+  const r = spawnSync(process.execPath, ["--import", HOOK, path.join(DIST, "bin/kubebundle.js"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, KUBEBUNDLE_CODE_CACHE_WRITE: write ? "1" : "", KUBEBUNDLE_CODE_CACHE_REPORT: report },
+    timeout: 120_000,
+    env: { ...env, KUBEBUNDLE_CODE_CACHE_WRITE: write ? "1" : "", KUBEBUNDLE_CODE_CACHE_REPORT: report },
   });
-  if (r.status !== 0) throw new Error(`code cache: kubebundle ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  if (r.error || r.status !== 0) throw new Error(`code cache: kubebundle ${args.join(" ")} failed (${r.error?.message ?? r.signal ?? r.status}): ${r.stderr}`);
   return readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; cacheRejected?: boolean });
 }
 
@@ -128,6 +137,7 @@ function runWithHook(args: string[], dir: string, write: boolean): { file: strin
  *  wrote; then checks that a second round loads every bundle with its cache accepted. */
 function trainCodeCaches(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kubebundle-build-"));
+  scratch = dir;
   try {
     const example = JSON.parse(readFileSync(path.join(ROOT, "cluster.example.json"), "utf8")) as { pki: { key: unknown }; nodes: { name: string; ip: string }[] };
     const spec = (name: string, edit: (s: typeof example) => void): string => {
@@ -158,9 +168,31 @@ function trainCodeCaches(): void {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    scratch = undefined;
   }
 }
 
+/** scratch: the training runs' temporary folder while it exists. */
+let scratch: string | undefined;
+
+/** abandon: removes what an unfinished build made (dist/, the scratch folder). */
+function abandon(): void {
+  rmSync(DIST, { recursive: true, force: true });
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    abandon();
+    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+  });
+
 rmSync(DIST, { recursive: true, force: true });
-await buildCli(await buildVendors());
-trainCodeCaches();
+try {
+  await buildCli(await buildVendors());
+  trainCodeCaches();
+} catch (e) {
+  // No half-built dist/: a build that failed leaves none.
+  abandon();
+  throw e;
+}

@@ -101,7 +101,7 @@ try {
 }
 
 const get = (name: string) => rows.find((r) => r.name === name)?.ms;
-console.log(`\nkubebundle bench: median of ${RUNS} runs, node ${process.version}, ${rows.length} cases\n`);
+console.log(`\nkubebundle bench: median of ${RUNS} rounds, node ${process.version}, ${rows.length} cases\n`);
 console.log("| case | median wall (ms) | peak RSS (MB) |\n|---|---:|---:|");
 for (const r of rows) console.log(`| ${r.name} | ${r.ms.toFixed(0)} | ${r.rssMb === null ? "n/a" : r.rssMb.toFixed(0)} |`);
 

@@ -10,23 +10,24 @@ import { ROOT, tmp } from "../helpers/tools.js";
 import { snapshot } from "../helpers/snapshot.js";
 import { ecdsaSpec } from "../helpers/specs.js";
 import { VENDORS } from "../../src/build/vendors.js";
-import { cacheFileOf } from "../../src/bin/load-bundle.js";
+import { BUNDLE_CHANNEL, cacheFileOf } from "../../src/bin/load-bundle.js";
 
-const HOOK = path.join(ROOT, "src/build/code-cache-hook.ts");
+const HOOK = path.join(ROOT, "src/build/code-cache-hook.mjs");
 
 interface Loaded {
   file: string;
   cacheRejected?: boolean;
 }
 
-/** kubebundle: the built CLI under `root` run with the code-cache hook (report only); its output and the bundles it compiled. */
+/** kubebundle: the built CLI under `root` run by plain node with the code-cache hook (report only); its output and the bundles it compiled. */
 function kubebundle(root: string, t: string, ...args: string[]): { stdout: string; loaded: Loaded[] } {
   const report = path.join(t, "report.jsonl");
   rmSync(report, { force: true });
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--import", HOOK, path.join(root, "dist/bin/kubebundle.js"), ...args], {
+  const { NODE_OPTIONS: _flags, ...env } = process.env;
+  const r = spawnSync(process.execPath, ["--import", HOOK, path.join(root, "dist/bin/kubebundle.js"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000", KUBEBUNDLE_CODE_CACHE_REPORT: report, KUBEBUNDLE_CODE_CACHE_WRITE: "" },
+    env: { ...env, SOURCE_DATE_EPOCH: "1700000000", KUBEBUNDLE_CODE_CACHE_REPORT: report, KUBEBUNDLE_CODE_CACHE_WRITE: "" },
   });
   assert.is(r.status, 0, r.stderr);
   const loaded = existsSync(report) ? readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Loaded) : [];
@@ -53,6 +54,9 @@ test("dist holds the entry, the application bundle and one bundle per vendor row
     assert.not.ok(app.includes(marker!), `${bundle} is bundled into the application too`);
   }
   assert.ok(app.includes("loadBundle("), "the application loads no vendor bundle");
+  // Strict, as the ES modules they are made of: "use strict" opens every bundle.
+  for (const b of bundles) assert.ok(readFileSync(path.join(ROOT, "dist", b), "utf8").startsWith('"use strict";'), `${b} is not strict`);
+  assert.ok(readFileSync(HOOK, "utf8").includes(JSON.stringify(BUNDLE_CHANNEL)), "the hook listens to another channel");
 });
 
 test("generate from scratch compiles the app, x509, archiver and yaml once each from their caches; a no-change re-run only the app", () => {
@@ -79,14 +83,23 @@ test("generate from scratch compiles the app, x509, archiver and yaml once each 
   }
 });
 
-test("without a cache, or with a damaged one, the CLI writes the same out/", () => {
+test("without a cache, or with a damaged one, the CLI writes the same out/ and writes no cache", () => {
   const t = tmp("code-nocache-");
   try {
     const copy = path.join(t.dir, "kb");
     for (const p of ["dist", "templates", "package.json"]) cpSync(path.join(ROOT, p), path.join(copy, p), { recursive: true });
-    const caches = ["bin", "vendor"].flatMap((d) => readdirSync(path.join(copy, "dist", d)).filter((f) => f.endsWith(".cache")).map((f) => path.join(copy, "dist", d, f)));
-    const [damaged, ...missing] = caches.filter((c) => /\/(app|x509|archiver|yaml)-/.test(c));
-    writeFileSync(damaged!, Buffer.from("not a code cache"));
+    const cacheOf = (bundle: string) => {
+      const dir = path.join(copy, "dist", bundle === "app" ? "bin" : "vendor");
+      return path.join(dir, readdirSync(dir).find((f) => f.startsWith(`${bundle}-`) && f.endsWith(".cache"))!);
+    };
+    // x509: bytes flipped in the middle of V8's data (V8 itself would run them); app: not a cache at all; archiver, yaml: none.
+    const flipped = cacheOf("x509");
+    const bytes = readFileSync(flipped);
+    for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i]! ^= 0xff;
+    writeFileSync(flipped, bytes);
+    const garbage = cacheOf("app");
+    writeFileSync(garbage, Buffer.from("not a code cache"));
+    const missing = [cacheOf("archiver"), cacheOf("yaml")];
     for (const c of missing) rmSync(c);
 
     const spec = ecdsaSpec(t.dir);
@@ -94,13 +107,20 @@ test("without a cache, or with a damaged one, the CLI writes the same out/", () 
     const b = path.join(t.dir, "b");
     kubebundle(ROOT, t.dir, "generate", spec, "--out", a, "--quiet");
     cpSync(path.join(a, "pki"), path.join(b, "pki"), { recursive: true });
-    // --force: b/ holds only the pki/ copied from a/, no manifest.
+    // --force: b/ holds only the pki/ copied from a/, no manifest. With pki/ copied, the certificates are reused (read, not signed).
     const loaded = kubebundle(copy, t.dir, "generate", spec, "--out", b, "--quiet", "--force").loaded;
     const rejected = new Map(loaded.map((l) => [cacheFileOf(l.file), l.cacheRejected]));
-    assert.is(rejected.size, 4);
-    assert.is(rejected.get(damaged!), true, "a damaged cache is refused");
+    assert.equal([...rejected.keys()].sort(), [flipped, garbage, ...missing].sort());
+    assert.is(rejected.get(flipped), true, "a cache whose digest does not match is refused");
+    assert.is(rejected.get(garbage), true, "a file that is no cache is refused");
     for (const c of missing) assert.is(rejected.get(c), undefined, "a missing cache is not an error");
+    for (const c of missing) assert.not.ok(existsSync(c), "a run wrote a code cache");
     assert.equal(snapshot(b), snapshot(a));
+
+    // From scratch too (keys made, certificates signed) without caches: a complete, valid out/.
+    const c = path.join(t.dir, "c");
+    kubebundle(copy, t.dir, "generate", spec, "--out", c, "--quiet");
+    assert.equal(Object.keys(snapshot(c)).sort(), Object.keys(snapshot(a)).sort());
   } finally {
     t.cleanup();
   }
