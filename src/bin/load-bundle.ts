@@ -60,7 +60,8 @@ export function loadBundle(name: string): Record<string, unknown> {
   const file = fileURLToPath(new URL(`../${name}`, import.meta.url));
   const cacheFile = cacheFileOf(file);
   const cachedData = readCache(cacheFile);
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+  // The build writes bundles in ASCII (non-ASCII escaped), which latin1 reads as utf8 would, with less work.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "latin1")}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (compiled.hasSubscribers) {
     const sealedCache = () => {

@@ -28,6 +28,7 @@ const common: BuildOptions = {
   minifySyntax: true,
   logLevel: "warning",
   logOverride: { "import-is-undefined": "error" },
+  charset: "ascii",
 };
 
 /** cjs: a CommonJS bundle, strict like the ES modules it is made of, in which import.meta.url (package.json, templates/,
@@ -90,8 +91,9 @@ function vendorShims(shims: Map<string, Shim>): Plugin {
   };
 }
 
-/** writeHashed: writes `code` as dist/<dir>/<name>-<hash>.cjs; returns its path under dist/. */
+/** writeHashed: writes `code` as dist/<dir>/<name>-<hash>.cjs; returns its path under dist/. The loader reads it as latin1: it must be ASCII. */
 function writeHashed(dir: string, name: string, code: Uint8Array): string {
+  if (code.some((b) => b > 0x7f)) throw new Error(`${dir}/${name}: the bundle is not ASCII`);
   mkdirSync(path.join(DIST, dir), { recursive: true });
   const rel = `${dir}/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.cjs`;
   writeFileSync(path.join(DIST, rel), code);
