@@ -10,14 +10,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { VENDORS } from "./vendors.js";
+import { runBuilt, type BundleLoad } from "./run-built.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIST = path.join(ROOT, "dist");
 const LOADER = path.join(ROOT, "src/bin/load-bundle.ts");
-const HOOK = path.join(ROOT, "src/build/code-cache-hook.mjs");
 
 const common: BuildOptions = {
   bundle: true,
@@ -119,20 +118,11 @@ async function buildCli(shims: Map<string, Shim>): Promise<void> {
   });
 }
 
-/** runWithHook: the built CLI with `args` under the code-cache hook; returns the report's lines (one per bundle compiled). */
-function runWithHook(args: string[], dir: string, write: boolean): { file: string; cacheRejected?: boolean }[] {
-  const report = path.join(dir, "report.jsonl");
-  rmSync(report, { force: true });
-  // V8 refuses a cache made under other V8 flags: the runs get none from NODE_OPTIONS.
-  const { NODE_OPTIONS: _flags, ...env } = process.env;
-  const r = spawnSync(process.execPath, ["--import", HOOK, path.join(DIST, "bin/kubebundle.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...env, KUBEBUNDLE_CODE_CACHE_WRITE: write ? "1" : "", KUBEBUNDLE_CODE_CACHE_REPORT: report },
-  });
-  if (r.error || r.status !== 0) throw new Error(`code cache: kubebundle ${args.join(" ")} failed (${r.error?.message ?? r.signal ?? r.status}): ${r.stderr}`);
-  return readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { file: string; cacheRejected?: boolean });
+/** runWithHook: the built CLI with `args` under the code-cache hook; the bundles it compiled. */
+function runWithHook(args: string[], dir: string, write: boolean): BundleLoad[] {
+  const r = runBuilt(ROOT, args, { scratch: dir, cwd: ROOT, write });
+  if (r.failure) throw new Error(`code cache: kubebundle ${args.join(" ")} failed (${r.failure}): ${r.stderr}`);
+  return r.loaded;
 }
 
 /** trainCodeCaches: writes every bundle's cache from runs of the example, each run starting from the caches the last one

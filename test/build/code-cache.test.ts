@@ -3,7 +3,6 @@
 // it; a missing or damaged cache costs time only, never a different byte in out/.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, tmp } from "../helpers/tools.js";
@@ -11,31 +10,19 @@ import { snapshot } from "../helpers/snapshot.js";
 import { ecdsaSpec } from "../helpers/specs.js";
 import { VENDORS } from "../../src/build/vendors.js";
 import { BUNDLE_CHANNEL, cacheFileOf } from "../../src/bin/load-bundle.js";
+import { runBuilt, type BundleLoad } from "../../src/build/run-built.js";
 
 const HOOK = path.join(ROOT, "src/build/code-cache-hook.mjs");
 
-interface Loaded {
-  file: string;
-  cacheRejected?: boolean;
-}
-
 /** kubebundle: the built CLI under `root` run by plain node with the code-cache hook (report only); its output and the bundles it compiled. */
-function kubebundle(root: string, t: string, ...args: string[]): { stdout: string; loaded: Loaded[] } {
-  const report = path.join(t, "report.jsonl");
-  rmSync(report, { force: true });
-  const { NODE_OPTIONS: _flags, ...env } = process.env;
-  const r = spawnSync(process.execPath, ["--import", HOOK, path.join(root, "dist/bin/kubebundle.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...env, SOURCE_DATE_EPOCH: "1700000000", KUBEBUNDLE_CODE_CACHE_REPORT: report, KUBEBUNDLE_CODE_CACHE_WRITE: "" },
-  });
-  assert.is(r.status, 0, r.stderr);
-  const loaded = existsSync(report) ? readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Loaded) : [];
-  return { stdout: r.stdout, loaded };
+function kubebundle(root: string, t: string, ...args: string[]): { stdout: string; loaded: BundleLoad[] } {
+  const r = runBuilt(root, args, { scratch: t, cwd: ROOT, env: { SOURCE_DATE_EPOCH: "1700000000" } });
+  assert.is(r.failure, null, r.stderr);
+  return r;
 }
 
 /** names: the loaded bundles' names ("app", "x509", ...), sorted. */
-function names(loaded: Loaded[]): string[] {
+function names(loaded: BundleLoad[]): string[] {
   return loaded.map((l) => path.basename(l.file).replace(/-[0-9a-f]{12}\.cjs$/, "")).sort();
 }
 
