@@ -24,6 +24,8 @@ export interface FlagRow {
   replacedBy?: string;
   /** What to do instead when there is no replacement flag; also the row's documentation. */
   note?: string;
+  /** A boolean flag: its value must be one Go's strconv.ParseBool reads (kube-controller-manager refuses to start otherwise). */
+  bool?: true;
   /** Flags that must never be set together with this one, and why. */
   neverWith?: { flags: readonly string[]; why: string };
 }
@@ -45,13 +47,13 @@ const perSigner = (part: "cert" | "key") => ({
 
 /** KCM_FLAGS: the table, in the guide's order; flags are unique. */
 export const KCM_FLAGS: readonly FlagRow[] = [
-  { flag: "profiling", value: fixed("true") },
+  { flag: "profiling", value: fixed("true"), bool: true },
   { flag: "cluster-name", value: ({ cluster }) => cluster.spec.clusterName },
   { flag: "controllers", value: fixed("*,bootstrapsigner,tokencleaner") },
   { flag: "kube-api-qps", value: fixed("1000") },
   { flag: "kube-api-burst", value: fixed("2000") },
-  { flag: "leader-elect", value: fixed("true") },
-  { flag: "use-service-account-credentials", value: fixed("true") },
+  { flag: "leader-elect", value: fixed("true"), bool: true },
+  { flag: "use-service-account-credentials", value: fixed("true"), bool: true },
   {
     flag: "concurrent-service-syncs", value: fixed("2"), until: "1.30", removedIn: "1.37",
     note: "it has done nothing since 1.31: the cloud LoadBalancer service controller lives in cloud-controller-manager",
@@ -95,7 +97,7 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "root-ca-file", value: file("ca-cert") },
   { flag: "service-account-private-key-file", value: file("ca-key") },
   { flag: "kubeconfig", value: file("kcm-kubeconfig") },
-  { flag: "logtostderr", value: fixed("true"), until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
+  { flag: "logtostderr", value: fixed("true"), bool: true, until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
   ...["alsologtostderr", "log-dir", "log-file", "log-file-max-size", "skip-headers", "skip-log-headers", "stderrthreshold", "add-dir-header", "one-output", "log-backtrace-at"]
     .map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
   { flag: "v", value: fixed("2") },

@@ -19,8 +19,12 @@ function charName(c: string): string {
 }
 
 
-/** flagValueProblem: what is wrong with the value of a flag kubebundle reads back (ports, addresses, durations), if anything. */
+/** GO_BOOL: the spellings Go's strconv.ParseBool accepts (pflag reads boolean flags with it). */
+const GO_BOOL = ["1", "t", "T", "true", "TRUE", "True", "0", "f", "F", "false", "FALSE", "False"];
+
+/** flagValueProblem: what is wrong with the value of a boolean flag or of a flag kubebundle reads back (ports, addresses, durations), if anything. */
 function flagValueProblem(name: string, v: string): { message: string; hint?: string } | undefined {
+  if (flagRow(name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
   if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
   if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
   if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
@@ -50,8 +54,8 @@ function leaderElectionProblems(args: Record<string, string | null>, out: SpecPr
   if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
 }
 
-/** GO_FALSE: the spellings of false that Go's strconv.ParseBool accepts. */
-const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"];
+/** GO_FALSE: the spellings of false among GO_BOOL. */
+const GO_FALSE = GO_BOOL.slice(6);
 /** LEADER_LOCK: the lock object check-ha.sh reads (kube-controller-manager's built-in resource namespace and name). */
 const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": "kube-controller-manager" } as const;
 

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { golden } from "../helpers/golden.js";
+import { KCM_FLAGS } from "../../src/render/kcm-flags.js";
 import { needTool, ROOT, tmp, nobodyCanRead } from "../helpers/tools.js";
 
 const FIX = path.join(ROOT, "test/fixtures/spec");
@@ -116,6 +117,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-extra-arg-bind-address.json", "/controllerManager/extraArgs/bind-address", /"localhost" is not an IP address/],
   ["invalid-extra-arg-lease-duration.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /"15" is not a Go duration like 15s, 1m or 1m30s/, "15s"],
   ["invalid-extra-arg-retry-period.json", "/controllerManager/extraArgs/leader-elect-retry-period", /"2seconds" is not a Go duration/],
+  ["invalid-extra-arg-bool.json", "/controllerManager/extraArgs/leader-elect", /^"yes" is not a boolean: --leader-elect takes true or false/],
   ["invalid-extra-arg-lease-order.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /--leader-elect-lease-duration=8s must be longer than the renew deadline \(--leader-elect-renew-deadline=10s\)/],
   ["invalid-port-clash.json", "/controllerManager/securePort", /must differ from apiServer.port/],
   ["invalid-port-range.json", "/apiServer/port", /<= 65535/],
@@ -287,6 +289,23 @@ more("should warn that leader election is off, or moved where check-ha.sh does n
   assert.equal(quiet({ "leader-elect": "true", "leader-elect-resource-name": "kube-controller-manager", "leader-elect-resource-namespace": "kube-system" }), []);
   assert.equal(quiet({ "leader-elect": null, "leader-elect-resource-name": null }), []);
   for (const off of ["0", "f", "F", "FALSE", "False"]) assert.is(quiet({ "leader-elect": off }).length, 1, off);
+});
+
+more("boolean flags take what Go's strconv.ParseBool reads, and nothing else", () => {
+  const problems = (extraArgs: Record<string, unknown>) => withSpec({ controllerManager: { extraArgs } });
+  const bools = KCM_FLAGS.filter((r) => r.bool && !r.removedIn).map((r) => r.flag);
+  assert.equal(bools.sort(), ["leader-elect", "profiling", "use-service-account-credentials"]);
+  for (const flag of bools) {
+    for (const v of ["1", "t", "T", "true", "TRUE", "True", "0", "f", "F", "false", "FALSE", "False"]) {
+      assert.equal(problems({ [flag]: v }).filter((p) => p.severity === "error"), [], `${flag}=${v}`);
+    }
+    for (const v of ["", "yes", "on", "enabled", "tru"]) {
+      const errors = problems({ [flag]: v }).filter((p) => p.severity === "error");
+      assert.equal(errors.map((p) => p.pointer), [`/controllerManager/extraArgs/${flag}`], `${flag}=${v}`);
+      assert.match(errors[0]!.message, /is not a boolean/);
+    }
+  }
+  assert.equal(problems({ "cluster-name": "yes" }), [], "a flag that is not boolean takes any safe value");
 });
 
 more.run();
