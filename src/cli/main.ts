@@ -38,6 +38,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return reportError(e, io);
     }
   }
+  // yargs would call a mistyped command an unknown argument.
+  const names = COMMANDS.map((make) => String(make(ctx).command).split(" ")[0]!);
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
+    io.err(`error: Unknown command: ${first}; name a command: ${names.join(", ")} (see kubebundle --help)`);
+    return 2;
+  }
   const cli = await yargsCli(ctx, COMMANDS);
   try {
     let shown = "";

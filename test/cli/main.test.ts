@@ -31,6 +31,17 @@ test("should not print a summary when validate gets an unknown option", async ()
   assert.match(r.err, /Unknown argument: bogus/);
 });
 
+test("should name a mistyped command as a command, and an extra argument as an argument", async () => {
+  const r = await cli("generat", EXAMPLE);
+  assert.is(r.code, 2);
+  assert.is(r.out, "");
+  assert.match(r.err, /^error: Unknown command: generat; name a command: validate, generate, inspect \(see kubebundle --help\)$/);
+  const extra = await cli("validate", EXAMPLE, "extra");
+  assert.is(extra.code, 2);
+  assert.match(extra.err, /Unknown argument: extra/);
+  assert.is((await cli("--version")).code, 0);
+});
+
 test("should ask for the PATH of inspect", async () => {
   const r = await cli("inspect");
   assert.is(r.code, 2);
