@@ -1,8 +1,7 @@
 // What the admin host gets, outside every node bundle: out/admin/ credentials and out/check-ha.sh.
 import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
 import { renderCheckHaScript } from "../render/check-ha-script.js";
-import { leaderElectionOf } from "../render/flags.js";
-import { usesLeaseLock } from "./contract.js";
+import { leaderElectionOf, leaderLockOf } from "../render/flags.js";
 import { MODES, UNIT_NAME } from "./layout.js";
 import type { Cluster } from "../spec/cluster.js";
 import type { PemPair } from "./node-plan.js";
@@ -33,7 +32,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
   const checkHa = renderCheckHaScript({
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
     unitName: UNIT_NAME,
-    leaderLock: usesLeaseLock(c.version) ? "lease" : "endpoints",
+    leaderLock: leaderLockOf(c),
     ...leaderElectionOf(c),
     kubeconfig: "admin/admin.kubeconfig",
     version,

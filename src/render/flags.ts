@@ -3,6 +3,7 @@
 import { KCM_FLAGS } from "./kcm-flags.js";
 import { isEmittedIn } from "./flag-release.js";
 import { parseIp } from "../spec/ip.js";
+import { usesLeaseLock } from "../plan/contract.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
 /** Flag: one `--name=value` argument (name without `--`). */
@@ -111,4 +112,21 @@ export function leaderElectionOf(cluster: Cluster): LeaderElection {
     return Math.ceil(Math.round(ms * 1000) / 1e6);
   };
   return { leaseDurationSeconds: seconds("leader-elect-lease-duration"), retryPeriodSeconds: seconds("leader-elect-retry-period") };
+}
+
+/** RESOURCE_LOCKS: the --leader-elect-resource-lock values client-go knows, and the object each keeps the leader in
+ *  (a hybrid writes both; the Lease is read). ConfigMap locks: null, check-ha.sh reads Leases and Endpoints only. */
+export const RESOURCE_LOCKS: Readonly<Record<string, "lease" | "endpoints" | null>> = {
+  leases: "lease",
+  endpoints: "endpoints",
+  endpointsleases: "lease",
+  configmaps: null,
+  configmapsleases: "lease",
+};
+
+/** leaderLockOf: where check-ha.sh reads the leader: --leader-elect-resource-lock from extraArgs, else the release's default;
+ *  for a ConfigMap lock (which the spec check warns about), the release's default object. */
+export function leaderLockOf(cluster: Cluster): "lease" | "endpoints" {
+  const given = cluster.spec.controllerManager.extraArgs?.["leader-elect-resource-lock"];
+  return (typeof given === "string" ? RESOURCE_LOCKS[given] : null) ?? (usesLeaseLock(cluster.version) ? "lease" : "endpoints");
 }

@@ -2,7 +2,7 @@
 import { parseIp } from "./ip.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
 import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn } from "../render/flag-release.js";
-import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, parseGoDuration, parsePort } from "../render/flags.js";
+import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS, parseGoDuration, parsePort } from "../render/flags.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
@@ -27,6 +27,9 @@ function flagValueProblem(name: string, v: string): { message: string; hint?: st
   if (flagRow(name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
   if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
   if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
+  if (name === "leader-elect-resource-lock" && !Object.hasOwn(RESOURCE_LOCKS, v)) {
+    return { message: `${q(v)} is not a resource lock kube-controller-manager knows (${Object.keys(RESOURCE_LOCKS).join(", ")})`, hint: "leases" };
+  }
   if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
     const ms = parseGoDuration(v);
     const hint = /^[0-9]+$/.test(v) && v !== "0" ? `${v}s` : undefined;
@@ -59,13 +62,21 @@ const GO_FALSE = GO_BOOL.slice(6);
 /** LEADER_LOCK: the lock object check-ha.sh reads (kube-controller-manager's built-in resource namespace and name). */
 const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": "kube-controller-manager" } as const;
 
-/** leaderElectionWarnings: leader election switched off, or its lock moved away from the object check-ha.sh reads. */
+/** leaderElectionWarnings: leader election switched off, or its lock moved away from the objects check-ha.sh reads. */
 function leaderElectionWarnings(args: Record<string, string | null>, out: SpecProblem[]): void {
   const off = args["leader-elect"];
   if (str(off) && GO_FALSE.includes(off)) {
     out.push({
       pointer: extraArgPointer("leader-elect"),
       message: `--leader-elect=${off} turns leader election off: every node runs every controller at once (no high availability), and check-ha.sh will find no leader`,
+      severity: "warning",
+    });
+  }
+  const kind = args["leader-elect-resource-lock"];
+  if (str(kind) && RESOURCE_LOCKS[kind] === null) {
+    out.push({
+      pointer: extraArgPointer("leader-elect-resource-lock"),
+      message: `--leader-elect-resource-lock=${kind} keeps the leader in a ConfigMap, but check-ha.sh reads a Lease or an Endpoints annotation: it will find no leader`,
       severity: "warning",
     });
   }

@@ -111,6 +111,23 @@ lock("should switch at 1.17 for any 1.16 patch release", () => {
   assert.ok(textOf(c, "check-ha.sh").includes("\nreadonly LEADER_LOCK='endpoints'\n"));
 });
 
+const LOCKS: [string, string, string, "endpoints" | "lease"][] = [
+  ["1.16.6", "leases", "a Lease asked for on a release whose default is Endpoints", "lease"],
+  ["1.16.6", "endpointsleases", "a hybrid lock (the Lease is read)", "lease"],
+  ["1.20.0", "endpoints", "Endpoints asked for on a release whose default is a Lease", "endpoints"],
+  ["1.20.0", "configmaps", "a ConfigMap lock (warned about; the release's default is read)", "lease"],
+];
+
+for (const [version, given, what, want] of LOCKS) {
+  lock(`should read the lock --leader-elect-resource-lock names: ${what}`, () => {
+    const c = clusterWith("spec/valid-minimal.json", (s) => {
+      s.kubernetesVersion = version;
+      s.controllerManager = { ...s.controllerManager, extraArgs: { "leader-elect-resource-lock": given } };
+    });
+    assert.ok(textOf(c, "check-ha.sh").includes(`\nreadonly LEADER_LOCK='${want}'\n`), `${version} ${given}: LEADER_LOCK='${want}'`);
+  });
+}
+
 lock.run();
 
 // ---------------------------------------------------------------------------------------------

@@ -118,6 +118,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-extra-arg-lease-duration.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /"15" is not a Go duration like 15s, 1m or 1m30s/, "15s"],
   ["invalid-extra-arg-retry-period.json", "/controllerManager/extraArgs/leader-elect-retry-period", /"2seconds" is not a Go duration/],
   ["invalid-extra-arg-bool.json", "/controllerManager/extraArgs/leader-elect", /^"yes" is not a boolean: --leader-elect takes true or false/],
+  ["invalid-extra-arg-resource-lock-unknown.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /^"leasez" is not a resource lock kube-controller-manager knows \(leases, endpoints, endpointsleases, configmaps, configmapsleases\)$/, "leases"],
   ["invalid-extra-arg-lease-order.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /--leader-elect-lease-duration=8s must be longer than the renew deadline \(--leader-elect-renew-deadline=10s\)/],
   ["invalid-port-clash.json", "/controllerManager/securePort", /must differ from apiServer.port/],
   ["invalid-port-range.json", "/apiServer/port", /<= 65535/],
@@ -289,6 +290,14 @@ more("should warn that leader election is off, or moved where check-ha.sh does n
   assert.equal(quiet({ "leader-elect": "true", "leader-elect-resource-name": "kube-controller-manager", "leader-elect-resource-namespace": "kube-system" }), []);
   assert.equal(quiet({ "leader-elect": null, "leader-elect-resource-name": null }), []);
   for (const off of ["0", "f", "F", "FALSE", "False"]) assert.is(quiet({ "leader-elect": off }).length, 1, off);
+});
+
+more("a ConfigMap leader lock is a warning: check-ha.sh reads Leases and Endpoints only", () => {
+  const problems = (lock: string) => withSpec({ kubernetesVersion: "1.20.0", controllerManager: { extraArgs: { "leader-elect-resource-lock": lock } } });
+  const warned = problems("configmaps");
+  assert.equal(warned.map((p) => [p.severity, p.pointer]), [["warning", "/controllerManager/extraArgs/leader-elect-resource-lock"]]);
+  assert.match(warned[0]!.message, /keeps the leader in a ConfigMap, but check-ha\.sh reads a Lease or an Endpoints annotation/);
+  for (const lock of ["leases", "endpoints", "endpointsleases", "configmapsleases"]) assert.equal(problems(lock), [], lock);
 });
 
 more("boolean flags take what Go's strconv.ParseBool reads, and nothing else", () => {
