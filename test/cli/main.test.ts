@@ -42,6 +42,31 @@ test("should name a mistyped command as a command, and an extra argument as an a
   assert.is((await cli("--version")).code, 0);
 });
 
+test("should refuse a switch given a value other than true or false, before doing anything", async () => {
+  const t = tmp();
+  try {
+    const out = path.join(t.dir, "out");
+    for (const [argv, name] of [
+      [["validate", EXAMPLE, "--json=foo"], "--json"],
+      [["generate", EXAMPLE, "--out", out, "--quiet=yes"], "--quiet"],
+      [["generate", EXAMPLE, "--out", out, "-q=1"], "-q"],
+      [["inspect", EXAMPLE, "--json="], "--json"],
+    ] as const) {
+      const r = await cli(...argv);
+      assert.is(r.code, 2, argv.join(" "));
+      assert.is(r.out, "");
+      assert.match(r.err, new RegExp(`^error: ${name} is a switch: give it alone \\(or =true, =false\\), not =`));
+    }
+    assert.not.ok(existsSync(out), "nothing written");
+    const off = await cli("validate", EXAMPLE, "--json=false");
+    assert.is(off.code, 0);
+    assert.match(off.out, /: valid\n/);
+    assert.is(JSON.parse((await cli("validate", EXAMPLE, "--json=true")).out).valid, true);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test("should ask for the PATH of inspect", async () => {
   const r = await cli("inspect");
   assert.is(r.code, 2);
