@@ -5,31 +5,13 @@ import { InputError, formatProblem } from "../errors.js";
 import { processIo, type Ctx, type Io } from "./io.js";
 import { VERSION } from "./version.js";
 import { validateCommand } from "./commands/validate.js";
-import { GENERATE_OPTIONS, generateCommand, runGenerate } from "./commands/generate.js";
+import { generateCommand, runGenerate } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { plainGenerateArgs } from "./plain-generate.js";
+import { usageProblem } from "./precheck.js";
 
 /** COMMANDS: every subcommand, each built from the shared context. */
 const COMMANDS: readonly ((ctx: Ctx) => CommandModule<any, any>)[] = [validateCommand, generateCommand, inspectCommand];
-
-/** BOOLEAN_OPTIONS: the switches of every command (validate's and inspect's --json, generate's table, help, version). */
-const BOOLEAN_OPTIONS = new Set([
-  "help",
-  "h",
-  "version",
-  "json",
-  ...Object.entries(GENERATE_OPTIONS).flatMap(([name, o]) => (o.type === "boolean" ? [name, ...("short" in o ? [o.short] : [])] : [])),
-]);
-
-/** switchValueProblem: a switch given a value other than true or false (`--quiet=yes`), which yargs would read as false. */
-function switchValueProblem(argv: string[]): string | null {
-  for (const a of argv) {
-    if (a === "--") break;
-    const m = /^--?([^=]+)=(.*)$/s.exec(a);
-    if (m && BOOLEAN_OPTIONS.has(m[1]!) && m[2] !== "true" && m[2] !== "false") return `${a.slice(0, a.indexOf("="))} is a switch: give it alone (or =true, =false), not =${m[2]}`;
-  }
-  return null;
-}
 
 /** UsageError: the command line itself is wrong (unknown option, missing argument); exit 2. */
 class UsageError extends Error {}
@@ -57,16 +39,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return reportError(e, io);
     }
   }
-  const badSwitch = switchValueProblem(argv);
-  if (badSwitch) {
-    io.err(`error: ${badSwitch} (see kubebundle --help)`);
-    return 2;
-  }
-  // yargs would call a mistyped command an unknown argument.
-  const names = COMMANDS.map((make) => String(make(ctx).command).split(" ")[0]!);
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
-    io.err(`error: Unknown command: ${first}; name a command: ${names.join(", ")} (see kubebundle --help)`);
+  const problem = usageProblem(argv, COMMANDS.map((make) => String(make(ctx).command).split(" ")[0]!));
+  if (problem) {
+    io.err(`error: ${problem} (see kubebundle --help)`);
     return 2;
   }
   const cli = await yargsCli(ctx, COMMANDS);

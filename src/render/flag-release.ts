@@ -3,7 +3,7 @@
 import { compareMinor, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
 import type { SpecProblem } from "../spec/schema-validator.js";
 import { pointerToken } from "../errors.js";
-import { KCM_FLAGS, KCM_VALUE_RULES, type FlagRow } from "./kcm-flags.js";
+import { KCM_FLAGS, KCM_VALUE_RULES, type FlagRow, type ValueRule } from "./kcm-flags.js";
 
 // --- named questions about a row and a release ---
 
@@ -67,11 +67,19 @@ function releaseProblems(v: KubeVersion, flag: string): SpecProblem[] {
   return [];
 }
 
+/** refusingRules: the KCM_VALUE_RULES by which release `v` refuses `value` for `flag`. */
+export function refusingRules(v: KubeVersion, flag: string, value: string): ValueRule[] {
+  return KCM_VALUE_RULES.filter(
+    (r) => r.flag === flag && r.values.includes(value) && ((r.refusedIn !== undefined && compareMinor(v, release(r.refusedIn)) >= 0) || (r.since !== undefined && compareMinor(v, release(r.since)) < 0)),
+  );
+}
+
 /** valueProblems: an extraArgs value that the target release refuses (KCM_VALUE_RULES). */
 function valueProblems(v: KubeVersion, flag: string, value: string): SpecProblem[] {
-  return KCM_VALUE_RULES.filter((r) => r.flag === flag && r.values.includes(value) && compareMinor(v, release(r.refusedIn)) >= 0).map((r) =>
-    problem(flag, "error", `--${flag}=${value} is refused from Kubernetes ${r.refusedIn} (target ${minorOf(v)}): ${r.why}; use ${r.use}`, r.use),
-  );
+  return refusingRules(v, flag, value).map((r) => {
+    const when = r.refusedIn !== undefined ? `is refused from Kubernetes ${r.refusedIn}` : `does not exist before Kubernetes ${r.since}`;
+    return problem(flag, "error", `--${flag}=${value} ${when} (target ${minorOf(v)}): ${r.why}; use ${r.use}`, r.use);
+  });
 }
 
 /** finalFlagNames: the flag names a release's defaults plus extraArgs produce (no values needed). */

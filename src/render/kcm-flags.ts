@@ -98,17 +98,19 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "service-account-private-key-file", value: file("ca-key") },
   { flag: "kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "logtostderr", value: fixed("true"), bool: true, until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
-  ...["alsologtostderr", "log-dir", "log-file", "log-file-max-size", "skip-headers", "skip-log-headers", "stderrthreshold", "add-dir-header", "one-output", "log-backtrace-at"]
-    .map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
+  ...["log-dir", "log-file", "log-file-max-size", "stderrthreshold", "log-backtrace-at"].map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
+  ...["alsologtostderr", "skip-headers", "skip-log-headers", "add-dir-header", "one-output"].map((flag): FlagRow => ({ flag, bool: true, removedIn: "1.26", note: KLOG_NOTE })),
   { flag: "v", value: fixed("2") },
 ];
 
-/** ValueRule: values of a flag that releases from `refusedIn` on refuse, and the value to use instead. */
+/** ValueRule: values of a flag that releases refuse, from `refusedIn` on or before `since`, and the value to use instead. */
 export interface ValueRule {
   flag: string;
   values: readonly string[];
-  /** First release that refuses the values. */
-  refusedIn: string;
+  /** First release that refuses the values (a rule has this or `since`). */
+  refusedIn?: string;
+  /** First release that knows the values; older ones refuse them. */
+  since?: string;
   /** The value that works instead. */
   use: string;
   why: string;
@@ -116,6 +118,10 @@ export interface ValueRule {
 
 /** KCM_VALUE_RULES: flag values the target release refuses (reference row of --leader-elect-resource-lock). */
 export const KCM_VALUE_RULES: readonly ValueRule[] = [
+  {
+    flag: "leader-elect-resource-lock", values: ["endpointsleases", "configmapsleases"], since: "1.17", use: "leases",
+    why: "the hybrid locks came with client-go 1.17",
+  },
   {
     flag: "leader-elect-resource-lock", values: ["endpoints", "configmaps"], refusedIn: "1.24", use: "leases",
     why: "client-go no longer has Endpoints or ConfigMap locks",

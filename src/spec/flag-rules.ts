@@ -1,7 +1,7 @@
 // Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
 import { parseIp } from "./ip.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
-import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn } from "../render/flag-release.js";
+import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../render/flag-release.js";
 import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS, parseGoDuration, parsePort } from "../render/flags.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
@@ -19,16 +19,20 @@ function charName(c: string): string {
 }
 
 
-/** GO_BOOL: the spellings Go's strconv.ParseBool accepts (pflag reads boolean flags with it). */
-const GO_BOOL = ["1", "t", "T", "true", "TRUE", "True", "0", "f", "F", "false", "FALSE", "False"];
+/** GO_TRUE, GO_FALSE: the spellings Go's strconv.ParseBool accepts (pflag reads boolean flags with it). */
+const GO_TRUE = ["1", "t", "T", "true", "TRUE", "True"];
+const GO_FALSE = ["0", "f", "F", "false", "FALSE", "False"];
+const GO_BOOL = [...GO_TRUE, ...GO_FALSE];
 
-/** flagValueProblem: what is wrong with the value of a boolean flag or of a flag kubebundle reads back (ports, addresses, durations), if anything. */
-function flagValueProblem(name: string, v: string): { message: string; hint?: string } | undefined {
+/** flagValueProblem: what is wrong with the value of a boolean flag or of a flag kubebundle reads back (ports, addresses,
+ *  durations, the lock type), if anything; `release` narrows the lock types named to the target's. */
+function flagValueProblem(name: string, v: string, release: KubeVersion | null): { message: string; hint?: string } | undefined {
   if (flagRow(name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
   if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
   if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
   if (name === "leader-elect-resource-lock" && !Object.hasOwn(RESOURCE_LOCKS, v)) {
-    return { message: `${q(v)} is not a resource lock kube-controller-manager knows (${Object.keys(RESOURCE_LOCKS).join(", ")})`, hint: "leases" };
+    const known = Object.keys(RESOURCE_LOCKS).filter((lock) => !release || refusingRules(release, name, lock).length === 0);
+    return { message: `${q(v)} is not a resource lock kube-controller-manager knows (${known.join(", ")})`, hint: "leases" };
   }
   if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
     const ms = parseGoDuration(v);
@@ -57,8 +61,6 @@ function leaderElectionProblems(args: Record<string, string | null>, out: SpecPr
   if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
 }
 
-/** GO_FALSE: the spellings of false among GO_BOOL. */
-const GO_FALSE = GO_BOOL.slice(6);
 /** LEADER_LOCK: the lock object check-ha.sh reads (kube-controller-manager's built-in resource namespace and name). */
 const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": "kube-controller-manager" } as const;
 
@@ -102,6 +104,7 @@ function versionOf(s: Obj): KubeVersion | null {
 export const extraArgs: Rule = (s, out) => {
   const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
   if (!cm || !isObj(cm.extraArgs)) return;
+  const release = versionOf(s);
   const args: Record<string, string | null> = {};
   for (const [name, v] of Object.entries(cm.extraArgs)) {
     if (v === null) {
@@ -119,7 +122,7 @@ export const extraArgs: Rule = (s, out) => {
       out.push(err(at, `value may hold only ${FLAG_VALUE_SET} (no spaces, quotes or shell characters); ${charName(bad)} is not allowed`));
       continue;
     }
-    const wrong = flagValueProblem(name, v);
+    const wrong = flagValueProblem(name, v, release);
     if (wrong) {
       out.push(err(at, wrong.message, wrong.hint));
       continue;
@@ -136,8 +139,7 @@ export const extraArgs: Rule = (s, out) => {
   }
   leaderElectionProblems(args, out);
   leaderElectionWarnings(args, out);
-  const v = versionOf(s);
-  if (v) out.push(...extraArgsProblems(v, args));
+  if (release) out.push(...extraArgsProblems(release, args));
 };
 
 /** ports: kube-controller-manager's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must not be the apiserver's. */

@@ -40,6 +40,15 @@ test("should name a mistyped command as a command, and an extra argument as an a
   assert.is(extra.code, 2);
   assert.match(extra.err, /Unknown argument: extra/);
   assert.is((await cli("--version")).code, 0);
+  const help = await cli("help");
+  assert.is(help.code, 0, help.err);
+  assert.match(help.out, /Commands:/);
+  const empty = await cli("");
+  assert.is(empty.code, 2);
+  assert.match(empty.err, /^error: Unknown command: ""; name a command/);
+  const dashes = await cli("--", "generate");
+  assert.is(dashes.code, 2);
+  assert.match(dashes.err, /^error: name a command: validate, generate, inspect/);
 });
 
 test("should refuse a switch given a value other than true or false, before doing anything", async () => {
@@ -58,6 +67,10 @@ test("should refuse a switch given a value other than true or false, before doin
       assert.match(r.err, new RegExp(`^error: ${name} is a switch: give it alone \\(or =true, =false\\), not =`));
     }
     assert.not.ok(existsSync(out), "nothing written");
+    // A switch another command has is that command's: validate has no --force, which yargs says.
+    const other = await cli("validate", EXAMPLE, "--force=yes");
+    assert.is(other.code, 2);
+    assert.match(other.err, /Unknown argument: force/);
     const off = await cli("validate", EXAMPLE, "--json=false");
     assert.is(off.code, 0);
     assert.match(off.out, /: valid\n/);

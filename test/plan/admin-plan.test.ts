@@ -113,7 +113,7 @@ lock("should switch at 1.17 for any 1.16 patch release", () => {
 
 const LOCKS: [string, string, string, "endpoints" | "lease"][] = [
   ["1.16.6", "leases", "a Lease asked for on a release whose default is Endpoints", "lease"],
-  ["1.16.6", "endpointsleases", "a hybrid lock (the Lease is read)", "lease"],
+  ["1.17.0", "endpointsleases", "a hybrid lock (the Lease is read, as the flag reference says for 1.17-1.19)", "lease"],
   ["1.20.0", "endpoints", "Endpoints asked for on a release whose default is a Lease", "endpoints"],
   ["1.20.0", "configmaps", "a ConfigMap lock (warned about; the release's default is read)", "lease"],
 ];

@@ -180,17 +180,27 @@ extra("should refuse the hybrid election locks from 1.27, and accept leases ever
   for (const v of MINORS) assert.equal(extraArgsProblems(v, { "leader-elect-resource-lock": "leases" }), [], minorOf(v));
 });
 
-extra("should refuse each ruled value exactly from its release on (driven from the value rules)", () => {
+extra("should refuse each ruled value exactly from its release on, or before the release that brought it (driven from the value rules)", () => {
   for (const rule of KCM_VALUE_RULES) {
-    assert.match(rule.refusedIn, /^1\.\d+$/, `${rule.flag}.refusedIn`);
+    assert.ok((rule.refusedIn === undefined) !== (rule.since === undefined), `${rule.flag}: a rule has refusedIn or since`);
+    const edge = (rule.refusedIn ?? rule.since)!;
+    assert.match(edge, /^1\.\d+$/, `${rule.flag}: release`);
+    const said = rule.refusedIn ? `is refused from Kubernetes ${edge} ` : `does not exist before Kubernetes ${edge} `;
     for (const value of rule.values) {
       for (const v of MINORS) {
-        const refused = errors(v, { [rule.flag]: value }).some((p) => p.message.includes(`is refused from Kubernetes ${rule.refusedIn} `) && p.hint === rule.use);
-        assert.is(refused, compareMinor(v, rel(rule.refusedIn)) >= 0, `--${rule.flag}=${value} in ${minorOf(v)}`);
+        const refused = errors(v, { [rule.flag]: value }).some((p) => p.message.includes(said) && p.hint === rule.use);
+        const want = rule.refusedIn ? compareMinor(v, rel(edge)) >= 0 : compareMinor(v, rel(edge)) < 0;
+        assert.is(refused, want, `--${rule.flag}=${value} in ${minorOf(v)}`);
       }
     }
-    assert.equal(errors(at(37), { [rule.flag]: rule.use }), [], `${rule.flag}: the replacement value is refused`);
+    for (const v of MINORS) assert.equal(errors(v, { [rule.flag]: rule.use }), [], `${rule.flag}: the replacement value is refused in ${minorOf(v)}`);
   }
+});
+
+extra("should refuse the hybrid election locks before 1.17, where client-go did not have them", () => {
+  const [p] = extraArgsProblems(at(16), { "leader-elect-resource-lock": "endpointsleases" });
+  assert.is(p!.message, "--leader-elect-resource-lock=endpointsleases does not exist before Kubernetes 1.17 (target 1.16): the hybrid locks came with client-go 1.17; use leases");
+  assert.equal(extraArgsProblems(at(17), { "leader-elect-resource-lock": "configmapsleases" }), []);
 });
 
 extra.run();

@@ -118,7 +118,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-extra-arg-lease-duration.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /"15" is not a Go duration like 15s, 1m or 1m30s/, "15s"],
   ["invalid-extra-arg-retry-period.json", "/controllerManager/extraArgs/leader-elect-retry-period", /"2seconds" is not a Go duration/],
   ["invalid-extra-arg-bool.json", "/controllerManager/extraArgs/leader-elect", /^"yes" is not a boolean: --leader-elect takes true or false/],
-  ["invalid-extra-arg-resource-lock-unknown.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /^"leasez" is not a resource lock kube-controller-manager knows \(leases, endpoints, endpointsleases, configmaps, configmapsleases\)$/, "leases"],
+  ["invalid-extra-arg-resource-lock-unknown.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /^"leasez" is not a resource lock kube-controller-manager knows \(leases\)$/, "leases"],
   ["invalid-extra-arg-lease-order.json", "/controllerManager/extraArgs/leader-elect-lease-duration", /--leader-elect-lease-duration=8s must be longer than the renew deadline \(--leader-elect-renew-deadline=10s\)/],
   ["invalid-port-clash.json", "/controllerManager/securePort", /must differ from apiServer.port/],
   ["invalid-port-range.json", "/apiServer/port", /<= 65535/],
@@ -300,11 +300,21 @@ more("a ConfigMap leader lock is a warning: check-ha.sh reads Leases and Endpoin
   for (const lock of ["leases", "endpoints", "endpointsleases", "configmapsleases"]) assert.equal(problems(lock), [], lock);
 });
 
-more("boolean flags take what Go's strconv.ParseBool reads, and nothing else", () => {
-  const problems = (extraArgs: Record<string, unknown>) => withSpec({ controllerManager: { extraArgs } });
-  const bools = KCM_FLAGS.filter((r) => r.bool && !r.removedIn).map((r) => r.flag);
-  assert.equal(bools.sort(), ["leader-elect", "profiling", "use-service-account-credentials"]);
-  for (const flag of bools) {
+more("an unknown lock type names the lock types of the target release", () => {
+  const known = (version: string) => withSpec({ kubernetesVersion: version, controllerManager: { extraArgs: { "leader-elect-resource-lock": "lease" } } })[0]!.message;
+  assert.match(known("1.16.0"), /knows \(leases, endpoints, configmaps\)$/);
+  assert.match(known("1.20.0"), /knows \(leases, endpoints, endpointsleases, configmaps, configmapsleases\)$/);
+  assert.match(known("1.24.0"), /knows \(leases, endpointsleases, configmapsleases\)$/);
+  assert.match(known("1.27.0"), /knows \(leases\)$/);
+});
+
+more("boolean flags take what Go's strconv.ParseBool reads, and nothing else, in every release they exist in", () => {
+  const bools = KCM_FLAGS.filter((r) => r.bool);
+  assert.equal(bools.filter((r) => !r.removedIn).map((r) => r.flag).sort(), ["leader-elect", "profiling", "use-service-account-credentials"]);
+  assert.equal(bools.filter((r) => r.removedIn).map((r) => r.flag).sort(), ["add-dir-header", "alsologtostderr", "logtostderr", "one-output", "skip-headers", "skip-log-headers"]);
+  for (const { flag, removedIn } of bools) {
+    // A klog flag is checked in 1.20, before its removal (1.26).
+    const problems = (extraArgs: Record<string, unknown>) => withSpec({ ...(removedIn ? { kubernetesVersion: "1.20.0" } : {}), controllerManager: { extraArgs } });
     for (const v of ["1", "t", "T", "true", "TRUE", "True", "0", "f", "F", "false", "FALSE", "False"]) {
       assert.equal(problems({ [flag]: v }).filter((p) => p.severity === "error"), [], `${flag}=${v}`);
     }
@@ -314,7 +324,7 @@ more("boolean flags take what Go's strconv.ParseBool reads, and nothing else", (
       assert.match(errors[0]!.message, /is not a boolean/);
     }
   }
-  assert.equal(problems({ "cluster-name": "yes" }), [], "a flag that is not boolean takes any safe value");
+  assert.equal(withSpec({ controllerManager: { extraArgs: { "cluster-name": "yes" } } }), [], "a flag that is not boolean takes any safe value");
 });
 
 more.run();

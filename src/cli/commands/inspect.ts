@@ -7,6 +7,11 @@ interface Args {
   json: boolean;
 }
 
+/** INSPECT_OPTIONS: inspect's options. */
+export const INSPECT_OPTIONS = {
+  json: { type: "boolean", default: false, describe: "print the report as JSON" },
+} as const;
+
 /** inspectCommand: the table (or --json) of certificates in a .pem, a folder such as out/, or a node tarball. */
 export function inspectCommand(ctx: Ctx): CommandModule<object, Args> {
   return {
@@ -15,7 +20,7 @@ export function inspectCommand(ctx: Ctx): CommandModule<object, Args> {
     builder: (y) =>
       y
         .positional("path", { type: "string", demandOption: true, describe: "a .pem file, a folder such as out/, or a node .tar.gz" })
-        .option("json", { type: "boolean", default: false, describe: "print the report as JSON" }) as any,
+        .option("json", INSPECT_OPTIONS.json) as any,
     handler: async (args) => {
       const { inspectPath } = await import("../../pki/inspect/report.js");
       const { formatTable } = await import("../../pki/inspect/table.js");

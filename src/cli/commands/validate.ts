@@ -8,6 +8,11 @@ interface Args {
   json: boolean;
 }
 
+/** VALIDATE_OPTIONS: validate's options. */
+export const VALIDATE_OPTIONS = {
+  json: { type: "boolean", default: false, describe: "print the result as JSON" },
+} as const;
+
 /** validateCommand: exit 0 and a summary when valid; exit 2 and one line per problem otherwise. */
 export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
   return {
@@ -16,7 +21,7 @@ export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
     builder: (y) =>
       y
         .positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" })
-        .option("json", { type: "boolean", default: false, describe: "print the result as JSON" }) as any,
+        .option("json", VALIDATE_OPTIONS.json) as any,
     handler: async (args) => {
       const { loadSpec } = await import("../../spec/load.js");
       const { summarise } = await import("../../spec/summary.js");
