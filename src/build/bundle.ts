@@ -90,9 +90,12 @@ function vendorShims(shims: Map<string, Shim>): Plugin {
   };
 }
 
-/** writeHashed: writes `code` as dist/<dir>/<name>-<hash>.cjs; returns its path under dist/. The loader reads it as latin1: it must be ASCII. */
+/** writeHashed: writes `code` as dist/<dir>/<name>-<hash>.cjs; returns its path under dist/. The loader reads it as latin1
+ *  and runs it with vm.Script: it must be ASCII and hold no import(). */
 function writeHashed(dir: string, name: string, code: Uint8Array): string {
   if (code.some((b) => b > 0x7f)) throw new Error(`${dir}/${name}: the bundle is not ASCII`);
+  // vm.Script has no module loader: an import() left in a bundle would throw where it runs.
+  if (/(^|[^\w$.])import\(/.test(Buffer.from(code).toString("latin1"))) throw new Error(`${dir}/${name}: the bundle holds a dynamic import()`);
   mkdirSync(path.join(DIST, dir), { recursive: true });
   const rel = `${dir}/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.cjs`;
   writeFileSync(path.join(DIST, rel), code);
