@@ -1,8 +1,8 @@
 // Builds dist/ with esbuild: the vendor bundles of vendors.ts (dist/vendor/*.cjs), the application
 // (dist/bin/app-*.cjs, its imports of those packages pointed at their bundles), the entry that
 // loads it (dist/bin/kubebundle.js), and every bundle's V8 code cache, written by runs of the
-// example (generate with ECDSA, with RSA, after a node's IP changed, and with nothing changed) so
-// that what those runs compiled comes compiled from the cache.
+// example (generate with ECDSA, with RSA, after a node's IP changed, with nothing changed; validate;
+// inspect) so that what those runs compiled comes compiled from the cache.
 // Run: node --import tsx src/build/bundle.ts (npm run build).
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { createHash } from "node:crypto";

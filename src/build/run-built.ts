@@ -13,9 +13,8 @@ export interface BundleLoad {
   cacheRejected?: boolean;
 }
 
-/** BuiltRun: how a run ended, what it printed and the bundles it compiled. */
+/** BuiltRun: how a run failed (null: exit 0), what it printed and the bundles it compiled. */
 export interface BuiltRun {
-  status: number | null;
   failure: string | null;
   stdout: string;
   stderr: string;
@@ -36,5 +35,5 @@ export function runBuilt(root: string, args: string[], opts: { scratch: string; 
   });
   const loaded = existsSync(report) ? readFileSync(report, "utf8").trim().split("\n").map((l) => JSON.parse(l) as BundleLoad) : [];
   const failure = r.error ? r.error.message : r.status === 0 ? null : `exit ${r.status ?? r.signal}`;
-  return { status: r.status, failure, stdout: r.stdout, stderr: r.stderr, loaded };
+  return { failure, stdout: r.stdout, stderr: r.stderr, loaded };
 }
