@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, wri
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { cli } from "./helpers/cli.js";
-import { needTool, ROOT, run, tmp } from "./helpers/tools.js";
+import { needTool, ROOT, run, tmp, withTmp } from "./helpers/tools.js";
 import { snapshot } from "./helpers/snapshot.js";
 import { EXAMPLE, ecdsaSpec } from "./helpers/specs.js";
 
@@ -16,8 +16,7 @@ import { EXAMPLE, ecdsaSpec } from "./helpers/specs.js";
 const flow = suite("generate: the example flow");
 
 flow("should write the contract's tree for the example and leave it byte for byte unchanged on a re-run", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     const first = await cli("generate", EXAMPLE, "--out", out);
     assert.is(first.code, 0, first.err);
@@ -67,9 +66,7 @@ flow("should write the contract's tree for the example and leave it byte for byt
     assert.match(third.out, /ca\s+reused/);
     assert.match(third.out, /kube-controller-manager\s+reused/);
     assert.equal(snapshot(out), snap);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 flow.run();
@@ -78,8 +75,7 @@ const tar = suite("generate: tarballs");
 
 tar("should hold one top folder per node, root-owned, fixed mtime, the contract's modes, same tree as nodes/<node>/", async () => {
   if (!needTool("tar", "listing and unpacking tarballs")) return;
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     for (const node of ["idc-k8s-01", "idc-k8s-02", "idc-k8s-03"]) {
@@ -105,9 +101,7 @@ tar("should hold one top folder per node, root-owned, fixed mtime, the contract'
       assert.equal(snapshot(path.join(unpack, node)), snapshot(path.join(out, "nodes", node)), `${node}: tarball = nodes/${node}/`);
       run("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: path.join(unpack, node) });
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 tar("should give byte-identical out/ in two fresh folders sharing pki/, with SOURCE_DATE_EPOCH", async () => {
@@ -140,8 +134,7 @@ tar.run();
 const change = suite("generate: changes");
 
 change("should re-issue the kcm certificate when a node IP changes, say why, and keep the CA", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     const before = snapshot(out);
@@ -160,14 +153,11 @@ change("should re-issue the kcm certificate when a node IP changes, say why, and
     const unit = "rootfs/etc/systemd/system/kube-controller-manager.service";
     assert.is(after[`nodes/idc-k8s-01/${unit}`], before[`nodes/idc-k8s-01/${unit}`], "other nodes' units unchanged");
     assert.is.not(after[`nodes/idc-k8s-03/${unit}`], before[`nodes/idc-k8s-03/${unit}`], "the moved node's unit changed");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change("should remove a dropped node's folder and bundle, and nothing the user put in out/", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     writeFileSync(path.join(out, "README.md"), "ours");
@@ -177,14 +167,11 @@ change("should remove a dropped node's folder and bundle, and nothing the user p
     assert.not.ok(existsSync(path.join(out, "nodes/idc-k8s-03")));
     assert.not.ok(existsSync(path.join(out, "bundles/idc-k8s-03.tar.gz")));
     assert.is(readFileSync(path.join(out, "README.md"), "utf8"), "ours");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change("should keep the user's own files inside pki/, nodes/ and bundles/, and drop only what kubebundle wrote", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     writeFileSync(path.join(out, "pki/site-root.pem"), "mine");
@@ -197,14 +184,11 @@ change("should keep the user's own files inside pki/, nodes/ and bundles/, and d
     for (const f of ["pki/site-root.pem", "nodes/idc-k8s-03/NOTES", "bundles/README"]) assert.is(readFileSync(path.join(out, f), "utf8"), "mine", f);
     assert.not.ok(existsSync(path.join(out, "nodes/idc-k8s-03/install.sh")), "the dropped node's own files are gone");
     assert.not.ok(existsSync(path.join(out, "bundles/idc-k8s-03.tar.gz")));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change("should repeat the spec's warnings on a no-change re-run", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     const spec = ecdsaSpec(t.dir, (s) => s.nodes.splice(1));
     const first = await cli("generate", spec, "--out", out, "--quiet");
@@ -212,14 +196,11 @@ change("should repeat the spec's warnings on a no-change re-run", async () => {
     const second = await cli("generate", spec, "--out", out);
     assert.match(second.out, /no changes/);
     assert.is(second.err, first.err);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change("should refuse a non-empty folder it did not write unless --force", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     mkdirSync(out);
     writeFileSync(path.join(out, "precious.txt"), "x");
@@ -229,14 +210,11 @@ change("should refuse a non-empty folder it did not write unless --force", async
     assert.equal(readdirSync(out), ["precious.txt"]);
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--force", "--quiet")).code, 0);
     assert.is(readFileSync(path.join(out, "precious.txt"), "utf8"), "x");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change("should print a JSON report with --json and nothing with --quiet", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     const q = await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet");
     assert.is(q.code, 0);
@@ -245,9 +223,7 @@ change("should print a JSON report with --json and nothing with --quiet", async 
     const report = JSON.parse(j.out);
     assert.is(report.changed, false);
     assert.equal(report.nodes.map((n: any) => n.status), ["unchanged", "unchanged", "unchanged"]);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 change.run();
@@ -255,8 +231,7 @@ change.run();
 const manifest = suite("generate: manifest and .gitignore");
 
 manifest("should list every file and certificate, and hold no secret", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     const text = readFileSync(path.join(out, "manifest.json"), "utf8");
@@ -278,15 +253,12 @@ manifest("should list every file and certificate, and hold no secret", async () 
       }
       assert.is(n.bundle.sha256, createHash("sha256").update(readFileSync(path.join(out, n.bundle.file))).digest("hex"));
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 manifest("should make git ignore every key, kubeconfig and tarball, and nothing else", async () => {
   if (!needTool("git", "git check-ignore")) return;
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     run("git", ["init", "-q", t.dir]);
@@ -297,9 +269,7 @@ manifest("should make git ignore every key, kubeconfig and tarball, and nothing 
       assert.is(ignored.has(f), secret, `${f} ${secret ? "must" : "must not"} be ignored`);
     }
     for (const f of files.filter((x) => !ignored.has(x))) assert.not.match(readFileSync(path.join(out, f), "utf8"), /PRIVATE KEY/, `${f} is committed and holds a key`);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 manifest.run();
@@ -307,8 +277,7 @@ manifest.run();
 const atomic = suite("generate: failures leave out/ as it was");
 
 atomic("should leave out/ untouched on a broken spec and on a bad CA (exit 2)", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     const before = snapshot(out);
@@ -325,14 +294,11 @@ atomic("should leave out/ untouched on a broken spec and on a bad CA (exit 2)", 
     assert.match(r2.err, /bad-ca/);
     assert.equal(snapshot(out), before);
     assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder left");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 atomic("should leave out/ untouched when the process is killed part-way", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     const spec = ecdsaSpec(t.dir);
     assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
@@ -355,15 +321,12 @@ atomic("should leave out/ untouched when the process is killed part-way", async 
     // The next run cleans up whatever the killed one left beside out/.
     assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
     assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), []);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 for (const [sig, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   atomic(`should stop on ${sig} with exit ${status}, out/ as it was and nothing left beside it`, async () => {
-    const t = tmp();
-    try {
+    await withTmp(async (t) => {
       const out = path.join(t.dir, "out");
       assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
       const before = snapshot(out);
@@ -381,9 +344,7 @@ for (const [sig, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       assert.match(err, new RegExp(`interrupted \\(${sig}\\); .* left as it was`));
       assert.equal(snapshot(out), before);
       assert.equal(readdirSync(t.dir).filter((n) => n.startsWith(".out.")), [], "no scratch folder or lock left");
-    } finally {
-      t.cleanup();
-    }
+    });
   });
 }
 

@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, tmp } from "../helpers/tools.js";
+import { ROOT, withTmp } from "../helpers/tools.js";
 import { snapshot } from "../helpers/snapshot.js";
 import { ecdsaSpec } from "../helpers/specs.js";
 import { VENDORS } from "../../src/build/vendors.js";
@@ -52,8 +52,7 @@ test("dist holds the entry, the application bundle and one bundle per vendor row
 });
 
 test("generate from scratch compiles the app, x509, archiver and yaml once each from their caches; a no-change re-run only the app", () => {
-  const t = tmp("code-cache-");
-  try {
+  withTmp("code-cache-", (t) => {
     const spec = ecdsaSpec(t.dir);
     const out = path.join(t.dir, "out");
     const first = kubebundle(ROOT, t.dir, "generate", spec, "--out", out, "--quiet").loaded;
@@ -70,14 +69,11 @@ test("generate from scratch compiles the app, x509, archiver and yaml once each 
     assert.ok(names(inspect.loaded).includes("tar"), names(inspect.loaded).join(", "));
     assert.match(inspect.stdout, /kube-controller-manager/);
     for (const l of [...validate.loaded, ...inspect.loaded]) assert.is(l.cacheRejected, false, `${l.file}: code cache refused`);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("without a cache, or with a damaged one, the CLI writes the same out/ and writes no cache", () => {
-  const t = tmp("code-nocache-");
-  try {
+  withTmp("code-nocache-", (t) => {
     const copy = path.join(t.dir, "kb");
     for (const p of ["dist", "templates", "package.json"]) cpSync(path.join(ROOT, p), path.join(copy, p), { recursive: true });
     const cacheOf = (bundle: string) => {
@@ -113,9 +109,7 @@ test("without a cache, or with a damaged one, the CLI writes the same out/ and w
     const c = path.join(t.dir, "c");
     kubebundle(copy, t.dir, "generate", spec, "--out", c, "--quiet");
     assert.equal(Object.keys(snapshot(c)).sort(), Object.keys(snapshot(a)).sort());
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();

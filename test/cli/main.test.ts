@@ -4,24 +4,21 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
-import { hasTool, nobodyCanRead, ROOT, tmp } from "../helpers/tools.js";
+import { hasTool, nobodyCanRead, ROOT, withTmp } from "../helpers/tools.js";
 import { EXAMPLE, ecdsaSpec } from "../helpers/specs.js";
 
 const test = suite("main: usage errors");
 
 
 test("should stop at a mistyped option before doing anything (exit 2, out/ not created)", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     const r = await cli("generate", EXAMPLE, "--out", out, "--frce");
     assert.is(r.code, 2);
     assert.match(r.err, /Unknown argument: frce/);
     assert.not.ok(existsSync(out), "nothing written");
     assert.is(r.out, "");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should not print a summary when validate gets an unknown option", async () => {
@@ -52,8 +49,7 @@ test("should name a mistyped command as a command, and an extra argument as an a
 });
 
 test("should refuse a switch given a value other than true or false, before doing anything", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     for (const [argv, name] of [
       [["validate", EXAMPLE, "--json=foo"], "--json"],
@@ -75,9 +71,7 @@ test("should refuse a switch given a value other than true or false, before doin
     assert.is(off.code, 0);
     assert.match(off.out, /: valid\n/);
     assert.is(JSON.parse((await cli("validate", EXAMPLE, "--json=true")).out).valid, true);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should ask for the PATH of inspect", async () => {
@@ -88,8 +82,7 @@ test("should ask for the PATH of inspect", async () => {
 });
 
 test("should refuse an --out that cannot be a folder, with exit 2 and no stack trace", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const file = path.join(t.dir, "file");
     writeFileSync(file, "x");
     for (const out of [path.join(file, "out"), file, ""]) {
@@ -97,39 +90,30 @@ test("should refuse an --out that cannot be a folder, with exit 2 and no stack t
       assert.is(r.code, 2, `--out ${JSON.stringify(out)}: ${r.err}`);
       assert.not.match(r.err, /internal error|\n\s+at /);
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should refuse an output folder another live run holds", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     writeFileSync(path.join(t.dir, ".out.kubebundle.lock"), String(process.ppid));
     const r = await cli("generate", EXAMPLE, "--out", path.join(t.dir, "out"));
     assert.is(r.code, 2);
     assert.match(r.err, new RegExp(`another kubebundle run \\(pid ${process.ppid}\\)`));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should create no folder for a run that fails", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const bad = path.join(t.dir, "bad.json");
     writeFileSync(bad, "{");
     const r = await cli("generate", bad, "--out", path.join(t.dir, "deep/er/out"));
     assert.is(r.code, 2);
     assert.not.ok(existsSync(path.join(t.dir, "deep")), "no parent folders left behind");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should take the last of a repeated --out and refuse --out without a value", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const none = await cli("generate", EXAMPLE, "--out");
     assert.is(none.code, 2);
     assert.match(none.err, /Not enough arguments following: out/);
@@ -140,14 +124,11 @@ test("should take the last of a repeated --out and refuse --out without a value"
     assert.is(r.code, 0, r.err);
     assert.not.ok(existsSync(a));
     assert.ok(existsSync(path.join(b, "manifest.json")));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should write through a symlinked --out and keep the link", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const real = path.join(t.dir, "real");
     const link = path.join(t.dir, "link");
     mkdirSync(real);
@@ -156,9 +137,7 @@ test("should write through a symlinked --out and keep the link", async () => {
     assert.is(r.code, 0, r.err);
     assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
     assert.ok(existsSync(path.join(real, "manifest.json")), "its target holds the tree");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should exit 2, not crash, when this user cannot write beside --out or read out/pki", async () => {
@@ -166,8 +145,7 @@ test("should exit 2, not crash, when this user cannot write beside --out or read
     console.log("\n  !!! skipped: needs root, runuser, and a checkout the unprivileged user can read\n");
     return;
   }
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     chmodSync(t.dir, 0o755);
     const ro = path.join(t.dir, "ro");
     mkdirSync(ro, { mode: 0o555 });
@@ -182,9 +160,7 @@ test("should exit 2, not crash, when this user cannot write beside --out or read
     assert.is(i.status, 2, i.stderr);
     assert.match(i.stderr, /cannot be read \(EACCES\); run as its owner or root/);
     assert.not.match(i.stderr, /internal error/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();

@@ -6,7 +6,7 @@ import path from "node:path";
 import { plainGenerateArgs } from "../../src/cli/plain-generate.js";
 import { yargsCli } from "../../src/cli/main.js";
 import { generateCommand, type GenerateArgs } from "../../src/cli/commands/generate.js";
-import { ROOT, tmp } from "../helpers/tools.js";
+import { ROOT, tmp, withTmp } from "../helpers/tools.js";
 import { ecdsaSpec } from "../helpers/specs.js";
 
 const test = suite("plain-generate");
@@ -99,8 +99,7 @@ function loadedPackages(args: string[]): Set<string> {
 }
 
 loads("a plain generate should not load yargs; a no-change re-run none of the heavy packages; validate loads yargs", () => {
-  const t = tmp("loads-out-");
-  try {
+  withTmp("loads-out-", (t) => {
     const spec = ecdsaSpec(t.dir);
     const out = path.join(t.dir, "out");
     const scratch = loadedPackages(["generate", spec, "--out", out, "--quiet"]);
@@ -109,9 +108,7 @@ loads("a plain generate should not load yargs; a no-change re-run none of the he
     const again = loadedPackages(["generate", spec, "--out", out, "--quiet"]);
     for (const heavy of ["yargs", "pkijs", "asn1js", "ajv", "archiver", "yaml", "ejs"]) assert.not.ok(again.has(heavy), `${heavy} loaded by a no-change run`);
     assert.ok(loadedPackages(["validate", spec]).has("yargs"), "the trace sees yargs when it is loaded");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();

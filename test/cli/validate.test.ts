@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cli } from "../helpers/cli.js";
-import { needTool, ROOT, run, tmp } from "../helpers/tools.js";
+import { needTool, ROOT, run, tmp, withTmp } from "../helpers/tools.js";
 
 const EXAMPLE = path.join(ROOT, "cluster.example.json");
 const FIX = path.join(ROOT, "test/fixtures/spec");
@@ -49,14 +49,11 @@ test("should exit 2 with a clear message for a missing file", async () => {
 });
 
 test("should exit 2 for a directory", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const r = await cli("validate", t.dir);
     assert.is(r.code, 2);
     assert.match(r.err, /is a directory/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should default SPEC to cluster.json in the current folder", async () => {
@@ -102,8 +99,7 @@ test("should answer --help and --version, and exit 2 on an unknown command", asy
 
 test("should check an imported CA as generate would: encrypted key, too short a life", async () => {
   if (!needTool("openssl", "making CA files to import")) return;
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const spec = (extra: object) => {
       const s = JSON.parse(readFileSync(EXAMPLE, "utf8"));
       delete s.$schema;
@@ -122,9 +118,7 @@ test("should check an imported CA as generate would: encrypted key, too short a 
     const enc = await cli("validate", spec({ ca: { certFile: "ca.pem", keyFile: "enc-key.pem" }, expiry: "8760h" }));
     assert.is(enc.code, 2);
     assert.match(enc.err, /\/pki\/ca\/keyFile: .*enc-key\.pem: .*encrypted/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();

@@ -30,6 +30,24 @@ export function tmp(prefix = "kubebundle-test-"): { dir: string; cleanup(): void
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** withTmp: `fn` run with a fresh temporary folder, removed afterwards (also when `fn` throws or its promise rejects). */
+export function withTmp<T>(fn: (t: { dir: string }) => T): T;
+export function withTmp<T>(prefix: string, fn: (t: { dir: string }) => T): T;
+export function withTmp<T>(...args: [(t: { dir: string }) => T] | [string, (t: { dir: string }) => T]): T {
+  const [prefix, fn] = args.length === 1 ? [undefined, args[0]] : args;
+  const t = tmp(prefix);
+  let result: T;
+  try {
+    result = fn(t);
+  } catch (e) {
+    t.cleanup();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => t.cleanup()) as T;
+  t.cleanup();
+  return result;
+}
+
 /** ROOT: the project's root folder. */
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { sha256sums } from "../../src/plan/sha256sums.js";
-import { needTool, run, tmp } from "../helpers/tools.js";
+import { needTool, run, withTmp } from "../helpers/tools.js";
 
 const test = suite("sha256sums");
 
@@ -49,8 +49,7 @@ test("should refuse a path listed twice", () => {
 
 test("should be read by `sha256sum -c --strict`, and catch one changed byte", () => {
   if (!needTool("sha256sum", "SHA256SUMS check")) return;
-  const t = tmp();
-  try {
+  withTmp((t) => {
     for (const f of FILES) {
       mkdirSync(path.dirname(path.join(t.dir, f.path)), { recursive: true });
       writeFileSync(path.join(t.dir, f.path), f.content);
@@ -59,9 +58,7 @@ test("should be read by `sha256sum -c --strict`, and catch one changed byte", ()
     run("sha256sum", ["-c", "--quiet", "--strict", "SHA256SUMS"], { cwd: t.dir });
     writeFileSync(path.join(t.dir, FILES[1]!.path), "hellO\n");
     assert.throws(() => run("sha256sum", ["-c", "--quiet", "--strict", "SHA256SUMS"], { cwd: t.dir }));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { LAYOUT, MODES, UNIT_NAME, workingDir } from "../../src/plan/layout.js";
 import { sha256sums } from "../../src/plan/sha256sums.js";
 import { renderInstallScript, shellQuote, type InstallScriptInput } from "../../src/render/install-script.js";
 import type { Cluster } from "../../src/spec/cluster.js";
-import { needTool, ROOT, tmp } from "../helpers/tools.js";
+import { needTool, ROOT, tmp, withTmp } from "../helpers/tools.js";
 import { snapshot } from "../helpers/snapshot.js";
 
 // --- a realistic bundle, built the way the generate step builds one ---
@@ -139,14 +139,11 @@ render("should match the golden script for the guide's first node", () => {
 
 render("should be clean under shellcheck", () => {
   if (!needTool("shellcheck", "install.sh lint")) return;
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const b = makeBundle(t.dir);
     const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", b.script], { encoding: "utf8" });
     assert.is(r.status, 0, r.stdout + r.stderr);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 render("should list dirs parents first, with the targets' parents and the working dir", () => {

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { buildKubeconfig, kcmKubeconfig, serializeKubeconfig, serverFor, KCM_USER } from "../../src/render/kubeconfig.js";
 import { loadSpec } from "../../src/spec/load.js";
 import type { Cluster } from "../../src/spec/cluster.js";
-import { needTool, ROOT, run, tmp } from "../helpers/tools.js";
+import { needTool, ROOT, run, withTmp } from "../helpers/tools.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures");
 const GOLDEN = path.join(ROOT, "test/golden/render/kubeconfig");
@@ -124,8 +124,7 @@ function view(dir: string, file: string, raw: boolean): any {
 kubectl("should read each kubeconfig with the expected server, user, context and embedded data", () => {
   if (!needTool("kubectl", "kubectl config view of rendered kubeconfigs")) return;
   if (!needTool("openssl", "real certificates for the kubeconfig")) return;
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const pems = realPems(t.dir);
     const cases: [Cluster, (n: Cluster["nodes"][number]) => string][] = [
       [GUIDE, (n) => `https://${n.ip}:6443`],
@@ -147,16 +146,13 @@ kubectl("should read each kubeconfig with the expected server, user, context and
         assert.is(v["current-context"], KCM_USER);
       }
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 kubectl("should read the same as the guide's kubeconfig of each node", () => {
   if (!needTool("kubectl", "kubectl config view of rendered kubeconfigs")) return;
   if (!needTool("openssl", "real certificates for the kubeconfig")) return;
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const pems = realPems(t.dir);
     for (const n of GUIDE.nodes) {
       const file = path.join(t.dir, `${n.name}.kubeconfig`);
@@ -164,9 +160,7 @@ kubectl("should read the same as the guide's kubeconfig of each node", () => {
       const guide = JSON.parse(readFileSync(path.join(FIXTURES, "render/guide-1.16", `${n.name}.kubeconfig-view.json`), "utf8"));
       assert.equal(view(t.dir, file, false), guide, n.name);
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 kubectl.run();

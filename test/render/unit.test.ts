@@ -12,7 +12,7 @@ import { minorOf, supportedMinors, type KubeVersion } from "../../src/plan/contr
 import { loadSpec } from "../../src/spec/load.js";
 import { InputError, type Problem } from "../../src/errors.js";
 import type { Cluster } from "../../src/spec/cluster.js";
-import { needTool, ROOT, run, tmp } from "../helpers/tools.js";
+import { needTool, ROOT, run, tmp, withTmp } from "../helpers/tools.js";
 import { cli } from "../helpers/cli.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures");
@@ -375,13 +375,10 @@ function rejected(file: string, pointer: string): Problem {
 }
 
 inject("should reject node names carrying shell or systemd syntax before rendering", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const bad = ["$(reboot)", "`id`", "a;reboot", 'a"b', "a'b", "a\nb", "a b", "%n", "a$b"];
     bad.forEach((name, i) => rejected(specWith(t.dir, `name-${i}`, (s) => (s.nodes[0].name = name)), "/nodes/0/name"));
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 /** INJECTIONS: extraArgs values a spec must not carry, with the character the message must name. */
@@ -406,36 +403,29 @@ const INJECTIONS: [string, string][] = [
 ];
 
 inject("should reject extraArgs values with shell or systemd syntax, naming the first such character and the allowed set", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     for (const [i, [v, named]] of INJECTIONS.entries()) {
       const file = specWith(t.dir, `inject-${i}`, (s) => (s.controllerManager.extraArgs = { "cluster-name": v }));
       const p = rejected(file, "/controllerManager/extraArgs/cluster-name");
       assert.ok(p.message.includes(`; ${named} is not allowed`), `${JSON.stringify(v)}: ${p.message}`);
       assert.ok(p.message.includes(". _ , : = / * @ + % ~ [ ] -"), p.message);
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 inject("should make validate exit 2 for a spec carrying $(...), backticks, ';' or quotes in extraArgs", async () => {
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     for (const [i, v] of ["$(reboot)", "`reboot`", "1;reboot", "'1'", '"1"'].entries()) {
       const file = specWith(t.dir, `cli-${i}`, (s) => (s.controllerManager.extraArgs = { "v": v }));
       const r = await cli("validate", file);
       assert.is(r.code, 2, `${v}: ${r.out}${r.err}`);
       assert.match(r.err, "/controllerManager/extraArgs/v");
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 inject("should reject extraArgs values with a newline or other control character, and names outside [a-z0-9-]", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     for (const [i, v] of ["x\nExecStartPre=/bin/sh -c reboot", "x\r", "a\u0000", "\u001b[2J"].entries()) {
       rejected(specWith(t.dir, `value-${i}`, (s) => (s.controllerManager.extraArgs = { "v": v })), "/controllerManager/extraArgs/v");
     }
@@ -443,9 +433,7 @@ inject("should reject extraArgs values with a newline or other control character
       const file = specWith(t.dir, `flagname-${i}`, (s) => (s.controllerManager.extraArgs = { [n]: "1" }));
       assert.throws(() => loadSpec(file), (e: unknown) => e instanceof InputError, n);
     }
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 inject.run();

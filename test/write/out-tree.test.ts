@@ -5,7 +5,7 @@ import path from "node:path";
 import { diffTree, lockOut, recoverStale, tempSibling, writeTreeAtomic, type OutTree } from "../../src/write/out-tree.js";
 import { guardOutDir } from "../../src/write/out-guard.js";
 import { InputError } from "../../src/errors.js";
-import { tmp } from "../helpers/tools.js";
+import { tmp, withTmp } from "../helpers/tools.js";
 
 const tree = (): OutTree =>
   new Map([
@@ -37,8 +37,7 @@ test("should write every file with its mode, pki/ as 0700, whatever the umask", 
 });
 
 test("should see added, changed (bytes or mode) and removed files", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
     const next = tree();
@@ -50,14 +49,11 @@ test("should see added, changed (bytes or mode) and removed files", () => {
     assert.equal(diffTree(next, out).removed, [], "without the last run's list, a file not in the tree is the user's");
     writeTreeAtomic(next, out, before);
     assert.not.ok(existsSync(path.join(out, "nodes/a")), "a removed node's folder is gone");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should keep files in out/ that kubebundle does not own", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
     writeFileSync(path.join(out, "NOTES.md"), "mine");
@@ -67,14 +63,11 @@ test("should keep files in out/ that kubebundle does not own", () => {
     assert.is(readFileSync(path.join(out, "NOTES.md"), "utf8"), "mine");
     assert.is(readFileSync(path.join(out, "extra/x"), "utf8"), "x");
     assert.equal(diffTree(tree(), out).removed, [], "foreign files are not counted as ours");
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should restore out/ when a run died between the two renames, and clear scratch folders", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
     // Scratch folders of a run that died (a pid no process has), and of a live one (ours).
@@ -86,23 +79,18 @@ test("should restore out/ when a run died between the two renames, and clear scr
     rmSync(tempSibling(out, "tmp"), { recursive: true });
     assert.ok(existsSync(path.join(out, "pki/ca-key.pem")));
     assert.equal(readdirSync(t.dir), ["out"]);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should refuse a non-empty folder kubebundle did not write, unless forced", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     writeFileSync(path.join(t.dir, "x"), "x");
     assert.throws(() => guardOutDir(t.dir, false), (e: unknown) => e instanceof InputError && /not empty/.test((e as Error).message));
     guardOutDir(t.dir, true);
     guardOutDir(path.join(t.dir, "new"), false);
     assert.throws(() => guardOutDir(path.join(t.dir, "x"), false), (e: unknown) => e instanceof InputError && /not a folder/.test((e as Error).message));
     assert.throws(() => guardOutDir("/", true), (e: unknown) => e instanceof InputError);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test.run();
@@ -110,8 +98,7 @@ test.run();
 const more = suite("out-tree: failures, owners, lock");
 
 more("should leave out/ as it was and no scratch folder when writing the new tree fails", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
     const before = readFileSync(path.join(out, "pki/ca-key.pem"));
@@ -121,9 +108,7 @@ more("should leave out/ as it was and no scratch folder when writing the new tre
     assert.ok(readFileSync(path.join(out, "pki/ca-key.pem")).equals(before));
     assert.equal(diffTree(tree(), out), { added: [], changed: [], removed: [] });
     assert.equal(readdirSync(t.dir), ["out"]);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 more("should keep the owner of out/ and of the user's files in it", () => {
@@ -131,8 +116,7 @@ more("should keep the owner of out/ and of the user's files in it", () => {
     console.log("\n  !!! skipped: owner test needs root (it chowns to another user)\n");
     return;
   }
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     writeTreeAtomic(tree(), out);
     writeFileSync(path.join(out, "mine.txt"), "x");
@@ -143,14 +127,11 @@ more("should keep the owner of out/ and of the user's files in it", () => {
     writeTreeAtomic(next, out);
     assert.is(statSync(path.join(out, "mine.txt")).uid, 65534);
     assert.is(statSync(out).uid, 65534);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 more("should let one run at a time hold the lock, and take over a dead run's lock", () => {
-  const t = tmp();
-  try {
+  withTmp((t) => {
     const out = path.join(t.dir, "out");
     const release = lockOut(out);
     assert.throws(() => lockOut(out), /busy/, "a second lock while held");
@@ -160,9 +141,7 @@ more("should let one run at a time hold the lock, and take over a dead run's loc
     const again = lockOut(out);
     again();
     assert.equal(readdirSync(t.dir), []);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 more.run();

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildTar, gzipPinned } from "../../src/write/tarball.js";
 import { tarMtime } from "../../src/write/tar-options.js";
-import { needTool, run, tmp } from "../helpers/tools.js";
+import { needTool, run, withTmp } from "../helpers/tools.js";
 
 const FILES = [
   { path: "rootfs/etc/kubernetes/cert/ca-key.pem", mode: 0o600, content: Buffer.from("KEY\n") },
@@ -29,8 +29,7 @@ test("should write a gzip header without time or name, OS byte pinned", async ()
 
 test("should hold one top folder, sorted entries, root owner, fixed mtime and the planned modes", async () => {
   if (!needTool("tar", "listing tarball entries")) return;
-  const t = tmp();
-  try {
+  await withTmp(async (t) => {
     const f = path.join(t.dir, "b.tar.gz");
     writeFileSync(f, gzipPinned(await buildTar("cp-1", FILES, new Date(1700000000 * 1000))));
     const lines = run("tar", ["--utc", "--numeric-owner", "-tvzf", f]).trim().split("\n");
@@ -44,9 +43,7 @@ test("should hold one top folder, sorted entries, root owner, fixed mtime and th
     for (const r of rows) assert.is(`${r[3]} ${r[4]}`, "2023-11-14 22:13");
     const named = run("tar", ["-tvzf", f]).split("\n")[0]!;
     assert.match(named, /root\/root/);
-  } finally {
-    t.cleanup();
-  }
+  });
 });
 
 test("should take the mtime from SOURCE_DATE_EPOCH, else a constant", () => {
