@@ -11,9 +11,13 @@ export interface KubeVersion {
 /** SUPPORTED: the oldest and newest minor releases the flag table covers (1.16 through 1.37). */
 export const SUPPORTED = { min: { major: 1, minor: 16 }, max: { major: 1, minor: 37 } } as const;
 
-/** parseVersion: "1.36.0", "v1.36.0" or "1.36" -> KubeVersion; null otherwise. */
+/** NUMBER: one part of a release version, as semver writes it: no leading zero ("04", "01" are refused). */
+const NUMBER = "(0|[1-9]\\d{0,3})";
+const VERSION = new RegExp(`^v?${NUMBER}\\.${NUMBER}(?:\\.${NUMBER})?$`);
+
+/** parseVersion: "1.36.0", "v1.36.0" or "1.36" -> KubeVersion; null otherwise (also for a leading zero: "1.30.04", "01.36"). */
 export function parseVersion(text: string): KubeVersion | null {
-  const m = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(text);
+  const m = VERSION.exec(text);
   if (!m) return null;
   return { text, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
 }

@@ -99,7 +99,9 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "logtostderr", value: fixed("true"), bool: true, until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
   ...["log-dir", "log-file", "log-file-max-size", "stderrthreshold", "log-backtrace-at"].map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
-  ...["alsologtostderr", "skip-headers", "skip-log-headers", "add-dir-header", "one-output"].map((flag): FlagRow => ({ flag, bool: true, removedIn: "1.26", note: KLOG_NOTE })),
+  ...["alsologtostderr", "skip-headers", "skip-log-headers", "add-dir-header"].map((flag): FlagRow => ({ flag, bool: true, removedIn: "1.26", note: KLOG_NOTE })),
+  // klog v2.4.0 added --one-output; 1.16-1.19 ship klog v0.4, v1 and v2.2, which lack it.
+  { flag: "one-output", bool: true, since: "1.20", removedIn: "1.26", note: KLOG_NOTE },
   { flag: "v", value: fixed("2") },
 ];
 

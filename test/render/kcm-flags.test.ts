@@ -17,6 +17,8 @@ const at = (minor: number) => MINORS.find((v) => v.minor === minor)!;
 interface Window {
   emitted: [string, string] | null;
   removedIn: string | null;
+  /** First release whose binary has a flag that is never emitted (for emitted flags the window says it). */
+  since?: string;
 }
 const REFERENCE = JSON.parse(readFileSync(path.join(FIXTURES, "render/reference-windows.json"), "utf8")) as { flags: Record<string, Window> };
 
@@ -70,6 +72,7 @@ table("should match the reference's emitted and removal releases for every versi
   for (const [flag, w] of Object.entries(REFERENCE.flags)) {
     const row = flagRow(flag)!;
     assert.is(row.removedIn ?? null, w.removedIn, `${flag}.removedIn`);
+    if (w.since !== undefined) assert.is(row.since, w.since, `${flag}.since`);
     for (const v of MINORS) assert.is(isEmittedIn(row, v), inWindow(v, w), `${flag} emitted in ${minorOf(v)}`);
   }
 });

@@ -313,7 +313,7 @@ more("boolean flags take what Go's strconv.ParseBool reads, and nothing else, in
   assert.equal(bools.filter((r) => !r.removedIn).map((r) => r.flag).sort(), ["leader-elect", "profiling", "use-service-account-credentials"]);
   assert.equal(bools.filter((r) => r.removedIn).map((r) => r.flag).sort(), ["add-dir-header", "alsologtostderr", "logtostderr", "one-output", "skip-headers", "skip-log-headers"]);
   for (const { flag, removedIn } of bools) {
-    // A klog flag is checked in 1.20, before its removal (1.26).
+    // A klog flag is checked in 1.20, where every one of them exists (one-output from 1.20), before their removal (1.26).
     const problems = (extraArgs: Record<string, unknown>) => withSpec({ ...(removedIn ? { kubernetesVersion: "1.20.0" } : {}), controllerManager: { extraArgs } });
     for (const v of ["1", "t", "T", "true", "TRUE", "True", "0", "f", "F", "false", "FALSE", "False"]) {
       assert.equal(problems({ [flag]: v }).filter((p) => p.severity === "error"), [], `${flag}=${v}`);
@@ -325,6 +325,26 @@ more("boolean flags take what Go's strconv.ParseBool reads, and nothing else, in
     }
   }
   assert.equal(withSpec({ controllerManager: { extraArgs: { "cluster-name": "yes" } } }), [], "a flag that is not boolean takes any safe value");
+});
+
+more("should refuse a release version with a leading zero in any part", () => {
+  for (const v of ["1.30.04", "01.36", "1.036", "1.30.00", "v01.30.0"]) {
+    const p = withSpec({ kubernetesVersion: v }).filter((x) => x.pointer === "/kubernetesVersion");
+    assert.equal(p.map((x) => x.severity), ["error"], v);
+    assert.match(p[0]!.message, /is not a release version like 1\.36\.0/, v);
+  }
+  for (const v of ["1.30.0", "1.30", "v1.30.10", "1.30.100"]) assert.equal(withSpec({ kubernetesVersion: v }), [], v);
+});
+
+more("should refuse klog's --one-output before 1.20 (klog v2.4.0) and take it from 1.20 until its removal", () => {
+  const oneOutput = (version: string) => withSpec({ kubernetesVersion: version, controllerManager: { extraArgs: { "one-output": "true" } } });
+  for (const v of ["1.16.0", "1.19.0"]) {
+    const p = oneOutput(v);
+    assert.equal(p.map((x) => `${x.severity} ${x.pointer}`), ["error /controllerManager/extraArgs/one-output"], v);
+    assert.match(p[0]!.message, /--one-output does not exist before Kubernetes 1\.20/, v);
+  }
+  for (const v of ["1.20.0", "1.25.0"]) assert.equal(oneOutput(v), [], v);
+  assert.match(oneOutput("1.26.0")[0]!.message, /--one-output was removed in Kubernetes 1\.26/);
 });
 
 more.run();
