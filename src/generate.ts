@@ -8,7 +8,7 @@ import { caFilesOf, inputsDigest, readPkiPems, unchanged, treeDigest } from "./w
 import { tarMtime } from "./write/tar-options.js";
 import { guardOutDir } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
-import type { Built } from "./write/build-tree.js";
+import type { Built, NodeReport } from "./write/build-tree.js";
 import { lastManifest, serializeManifest, writtenBy, type Manifest } from "./write/manifest.js";
 import type { PkiEvent } from "./pki/index.js";
 
@@ -22,20 +22,6 @@ export interface GenerateOptions {
   env?: NodeJS.ProcessEnv;
   /** Called right after the new tree is swapped into out/ (the CLI's Ctrl-C handler needs to know). */
   onWritten?: () => void;
-}
-
-/** NodeReport: one node's line of the closing table. */
-export interface NodeReport {
-  name: string;
-  ip: string;
-  status: "new" | "changed" | "unchanged";
-  /** Files in the bundle. */
-  files: number;
-  /** Files of the bundle written (added or changed) by this run. */
-  written: number;
-  bundle: string;
-  size: number;
-  sha256: string;
 }
 
 /** GenerateReport: what a run did; `changed` false means out/ was left byte for byte as it was. */

@@ -2,7 +2,7 @@
 import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
 import { renderCheckHaScript } from "../render/check-ha-script.js";
 import { leaderElectionOf, leaderLockOf } from "../render/flags.js";
-import { MODES, UNIT_NAME } from "./layout.js";
+import { MODES, UNIT_NAME } from "../components/layout.js";
 import type { Cluster } from "../spec/cluster.js";
 import type { PemPair } from "./node-plan.js";
 

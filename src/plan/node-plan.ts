@@ -1,13 +1,13 @@
 // The per-node plan: pure data (bundle path, mode, content) that the write stage lays out.
 // install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
-import path from "node:path";
-import { LAYOUT, MODES, UNIT_NAME, layoutTarget, workingDir, type LayoutRow } from "./layout.js";
+import { LAYOUT, MODES, UNIT_NAME, layoutTarget, workingDir, type LayoutRow } from "../components/layout.js";
 import { renderUnit } from "../render/unit.js";
 import { kcmKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
 import { renderVerifyScript } from "../render/verify-script.js";
 import { servingOf } from "../render/flags.js";
 import { sha256sums } from "./sha256sums.js";
+import { byteOrder } from "../paths.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
 /** PemPair: a certificate and its private key, PEM text. */
@@ -81,16 +81,7 @@ function rootfsFile(row: LayoutRow, x: Ctx): PlannedFile {
   };
 }
 
-/** dirsFor: every parent folder of the targets plus the working dir, parents first. */
-function dirsFor(targets: string[], extra: string[]): { path: string; mode: number }[] {
-  const dirs = new Set<string>();
-  for (const t of [...targets.map((x) => path.posix.dirname(x)), ...extra]) {
-    for (let d = t; d !== "/"; d = path.posix.dirname(d)) dirs.add(d);
-  }
-  return [...dirs].sort().map((p) => ({ path: p, mode: 0o755 }));
-}
-
-const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = (a: { path: string }, b: { path: string }) => byteOrder(a.path, b.path);
 
 /** planNode: the bundle of one node: rootfs files from LAYOUT, then SHA256SUMS and install.sh derived from them. */
 export function planNode(c: Cluster, node: ClusterNode, certs: Certs, version: string): NodePlan {
@@ -99,8 +90,7 @@ export function planNode(c: Cluster, node: ClusterNode, certs: Certs, version: s
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
     files: rootfs.map((f) => ({ target: f.target!, mode: f.mode })),
-    dirs: dirsFor(rootfs.map((f) => f.target!), [workingDir(c)]),
-    workingDir: workingDir(c),
+    dirs: [{ path: workingDir(c), mode: 0o755 }],
     unitName: UNIT_NAME,
     version,
   });

@@ -1,13 +1,10 @@
 // The node's kube-controller-manager systemd unit, rendered from its flag list.
 import path from "node:path";
-import { minorOf } from "../plan/contract.js";
-import { workingDir } from "../plan/layout.js";
+import { minorOf } from "../components/release.js";
+import { KCM_BINARY, workingDir } from "../components/layout.js";
 import { kcmFlags } from "./flags.js";
 import { renderTemplate } from "./_templates.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
-
-/** KCM_BINARY: the executable's file name inside `paths.binDir`. */
-export const KCM_BINARY = "kube-controller-manager";
 
 /** BARE: characters systemd takes literally in an unquoted ExecStart word. */
 const BARE = /^[A-Za-z0-9_@+=:,./*-]+$/;

@@ -1,6 +1,6 @@
 // The bundle's verify.sh, rendered from templates/verify.sh.ejs; every value enters it as one single-quoted word.
-import path from "node:path";
 import { renderTemplate } from "./_templates.js";
+import { absolutePath } from "../paths.js";
 import { shellQuote } from "./install-script.js";
 
 /** VerifyScriptInput: what verify.sh checks on one node; file paths are absolute paths on the node. */
@@ -31,16 +31,6 @@ export function renderVerifyScript(input: VerifyScriptInput): string {
   for (const [what, value] of [["node name", input.node.name], ["node ip", input.node.ip], ["unit name", input.unitName]] as const) {
     if (value === "") throw new Error(`verify.sh: empty ${what}`);
   }
-  for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) checkedPath(p);
+  for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) absolutePath(p, "verify.sh");
   return renderTemplate("verify.sh.ejs", { ...input, q: shellQuote });
-}
-
-// --- internal ---
-
-/** An absolute, normalised file path; throws otherwise. */
-function checkedPath(p: string): string {
-  if (!p.startsWith("/") || path.posix.normalize(p) !== p || p.endsWith("/")) {
-    throw new Error(`verify.sh: ${JSON.stringify(p)} is not an absolute normalised file path`);
-  }
-  return p;
 }

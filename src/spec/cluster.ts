@@ -1,7 +1,7 @@
 // The fully-resolved cluster model that every stage after loading reads.
 import type { Spec, SpecNode } from "./schema.js";
 import type { Duration } from "./duration.js";
-import type { KubeVersion } from "../plan/contract.js";
+import type { KubeVersion } from "../components/release.js";
 
 /** KeySpec: algorithm and size of every key kubebundle creates (size always set). */
 export interface KeySpec {

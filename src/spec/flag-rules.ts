@@ -1,10 +1,13 @@
 // Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
-import { parseIp } from "./ip.js";
-import { isSupported, minorOf, parseVersion, type KubeVersion } from "../plan/contract.js";
-import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../render/flag-release.js";
-import { KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS, parseGoDuration, parsePort } from "../render/flags.js";
+import { parseIp, parsePort } from "./ip.js";
+import { parseGoDuration } from "./duration.js";
+import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
+import { extraArgPointer as pointerIn, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
+import { KCM, KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
+
+const extraArgPointer = (flag: string) => pointerIn(KCM, flag);
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
 const FLAG_VALUE = /^[A-Za-z0-9._,:=/*@+%~[\]-]*$/;
@@ -27,11 +30,11 @@ const GO_BOOL = [...GO_TRUE, ...GO_FALSE];
 /** flagValueProblem: what is wrong with the value of a boolean flag or of a flag kubebundle reads back (ports, addresses,
  *  durations, the lock type), if anything; `release` narrows the lock types named to the target's. */
 function flagValueProblem(name: string, v: string, release: KubeVersion | null): { message: string; hint?: string } | undefined {
-  if (flagRow(name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
+  if (flagRow(KCM, name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
   if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
   if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
   if (name === "leader-elect-resource-lock" && !Object.hasOwn(RESOURCE_LOCKS, v)) {
-    const known = Object.keys(RESOURCE_LOCKS).filter((lock) => !release || refusingRules(release, name, lock).length === 0);
+    const known = Object.keys(RESOURCE_LOCKS).filter((lock) => !release || refusingRules(KCM, release, name, lock).length === 0);
     return { message: `${q(v)} is not a resource lock kube-controller-manager knows (${known.join(", ")})`, hint: "leases" };
   }
   if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
@@ -139,7 +142,7 @@ export const extraArgs: Rule = (s, out) => {
   }
   leaderElectionProblems(args, out);
   leaderElectionWarnings(args, out);
-  if (release) out.push(...extraArgsProblems(release, args));
+  if (release) out.push(...extraArgsProblems(KCM, release, args));
 };
 
 /** ports: kube-controller-manager's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must not be the apiserver's. */
@@ -179,7 +182,7 @@ export const insecurePort: Rule = (s, out) => {
   const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
   if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs)) return;
   const v = versionOf(s);
-  if (!v || !isEmittedIn(flagRow("port")!, v)) return;
+  if (!v || !isEmittedIn(flagRow(KCM, "port")!, v)) return;
   const given = cm.extraArgs.port;
   const text = given === null ? INSECURE_PORT_DEFAULT : str(given) ? given : undefined;
   const port = text === undefined ? null : parsePort(text);

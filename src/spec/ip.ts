@@ -1,4 +1,4 @@
-// IP and CIDR parsing through ipaddr.js, strict about the forms it accepts.
+// IP, CIDR and port parsing (addresses through ipaddr.js), strict about the forms it accepts.
 import ipaddr from "ipaddr.js";
 
 /** ParsedIp: a valid address, its family and its canonical text. */
@@ -54,4 +54,11 @@ export function parseCidr(text: string): ParsedCidr | null {
       return ipaddr.parse(o.text).match(addr, prefix);
     },
   };
+}
+
+/** parsePort: a decimal TCP port 1-65535 without sign or leading zero ("10257"); null for anything else. */
+export function parsePort(text: string): number | null {
+  if (!/^[1-9][0-9]{0,4}$/.test(text)) return null;
+  const n = Number(text);
+  return n <= 65535 ? n : null;
 }

@@ -9,7 +9,7 @@ import { validateSchema, type SpecProblem } from "./schema-validator.js";
 import { semanticProblems } from "./semantic.js";
 import { parseDuration } from "./duration.js";
 import { parseIp } from "./ip.js";
-import { parseVersion } from "../plan/contract.js";
+import { parseVersion } from "../components/release.js";
 import type { Spec } from "./schema.js";
 import type { Cluster, KeySpec } from "./cluster.js";
 

@@ -1,7 +1,6 @@
 // Semantic rules for `paths`: safe, absolute, normalised, and never a file inside another file.
 import path from "node:path";
-import { LAYOUT, workingDir } from "../plan/layout.js";
-import { KCM_BINARY } from "../render/unit.js";
+import { KCM_BINARY, LAYOUT, workingDir } from "../components/layout.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
 import type { Spec } from "./schema.js";
 

@@ -2,7 +2,7 @@
 // defensively and adds problems; none throws on a wrong type (the schema reports those).
 import { parseCidr, parseIp } from "./ip.js";
 import { durationHint, durationProblem, parseDuration } from "./duration.js";
-import { isSupported, parseVersion, SUPPORTED, minorOf } from "../plan/contract.js";
+import { isSupported, parseVersion, SUPPORTED, minorOf } from "../components/release.js";
 import type { SpecProblem } from "./schema-validator.js";
 import { err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
 import { extraArgs, insecurePort, ports } from "./flag-rules.js";

@@ -1,6 +1,6 @@
 // A short account of a valid cluster and of what `generate` would write for it.
-import { LAYOUT } from "../plan/layout.js";
-import { minorOf } from "../plan/contract.js";
+import { LAYOUT } from "../components/layout.js";
+import { minorOf } from "../components/release.js";
 import type { Cluster } from "./cluster.js";
 
 /** Summary: the same facts as text and as data. */

@@ -12,7 +12,7 @@ import type { OutTree, TreeDiff } from "./out-tree.js";
 import type { CertSummary, PkiResult } from "../pki/index.js";
 import { isoSeconds, renewalWindowMs } from "../pki/validity.js";
 import type { Cluster } from "../spec/cluster.js";
-import type { NodeReport } from "../generate.js";
+import { byteOrder } from "../paths.js";
 
 /** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
 export interface BuildInput {
@@ -22,6 +22,20 @@ export interface BuildInput {
   mtime: Date;
   prev: Partial<Manifest> | undefined;
   outDir: string;
+}
+
+/** NodeReport: one node's line of the closing table. */
+export interface NodeReport {
+  name: string;
+  ip: string;
+  status: "new" | "changed" | "unchanged";
+  /** Files in the bundle. */
+  files: number;
+  /** Files of the bundle written (added or changed) by this run. */
+  written: number;
+  bundle: string;
+  size: number;
+  sha256: string;
 }
 
 /** Built: the tree to write, the manifest (inputs to be filled) and per-node plans. */
@@ -68,7 +82,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
   for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
   const certs = { ca: pki.certs.ca!, "kube-controller-manager": pki.certs["kube-controller-manager"]! };
-  const plans = [...c.nodes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((n) => planNode(c, n, certs, input.version));
+  const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version));
   for (const f of planAdmin(c, { ca: certs.ca, admin: pki.certs.admin! }, input.version)) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
@@ -77,7 +91,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     tree.set(tar.facts.file, { mode: 0o600, content: tar.bytes });
     nodes.push({ name: plan.node.name, ip: plan.node.ip, bundle: tar.facts, files: manifestFiles(plan) });
   }
-  const certificates = pki.summaries.map((s) => ({ ...s, renewAfter: renewAfter(s) })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const certificates = pki.summaries.map((s) => ({ ...s, renewAfter: renewAfter(s) })).sort((a, b) => byteOrder(a.id, b.id));
   const renewBy = certificates.map((s) => s.renewAfter).sort()[0] ?? new Date(8.64e15).toISOString();
   const manifest: Manifest = {
     generator: "kubebundle",

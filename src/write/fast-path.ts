@@ -6,6 +6,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node
 import path from "node:path";
 import { listFiles, type OutTree } from "./out-tree.js";
 import { sha256hex } from "./manifest.js";
+import { byteOrder } from "../paths.js";
 
 /** FileDigestRow: what the tree digest covers of one file. */
 interface FileDigestRow {
@@ -16,7 +17,7 @@ interface FileDigestRow {
 
 function digestRows(rows: FileDigestRow[]): string {
   const h = createHash("sha256");
-  for (const r of [...rows].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`${r.path}\0${r.mode.toString(8)}\0${r.sha256}\n`);
+  for (const r of [...rows].sort((a, b) => byteOrder(a.path, b.path))) h.update(`${r.path}\0${r.mode.toString(8)}\0${r.sha256}\n`);
   return h.digest("hex");
 }
 

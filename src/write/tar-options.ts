@@ -1,4 +1,5 @@
 // Every decision that makes a node tarball reproducible, each with its reason.
+import { byteOrder } from "../paths.js";
 
 /** MTIME: every entry's modification time. SOURCE_DATE_EPOCH wins when set (reproducible-builds.org);
  *  otherwise a constant, so the same inputs give the same bytes on any day. */
@@ -24,9 +25,7 @@ export const GZIP_OS = 3;
 
 /** entryOrder: entries are sorted by path (byte order), directories before their contents,
  *  so the archive's order never depends on the order files were produced. */
-export function entryOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const entryOrder = byteOrder;
 
 /** TAR_FORMAT: bumped whenever a decision above changes; an unchanged bundle whose recorded
  *  format and content digest match is not re-compressed (the deflate bytes depend on the zlib

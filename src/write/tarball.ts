@@ -1,6 +1,6 @@
 // A node's tarball: one top folder named after the node, entries and metadata from tar-options.
 import { gzipSync } from "node:zlib";
-import path from "node:path";
+import { parentDirs } from "../paths.js";
 import { DIR_MODE, GZIP_LEVEL, GZIP_OS, OWNER, entryOrder, tarMtime } from "./tar-options.js";
 
 /** BundleEntry: a file inside the bundle folder (path relative to it). */
@@ -10,18 +10,12 @@ export interface BundleEntry {
   content: Buffer;
 }
 
-function dirsOf(paths: string[]): string[] {
-  const dirs = new Set<string>();
-  for (const p of paths) for (let d = path.posix.dirname(p); d !== "."; d = path.posix.dirname(d)) dirs.add(d);
-  return [...dirs];
-}
-
 /** buildTar: the uncompressed tar of `files` under `<top>/`, deterministic (see tar-options.ts). */
 export async function buildTar(top: string, files: BundleEntry[], mtime: Date = tarMtime()): Promise<Buffer> {
   const { TarArchive } = await import("archiver");
   const archive = new TarArchive({});
   const entries = [
-    ...[top, ...dirsOf(files.map((f) => f.path)).map((d) => `${top}/${d}`)].map((name) => ({ name: `${name}/`, dir: true as const })),
+    ...[top, ...parentDirs(files.map((f) => f.path)).map((d) => `${top}/${d}`)].map((name) => ({ name: `${name}/`, dir: true as const })),
     ...files.map((f) => ({ name: `${top}/${f.path}`, file: f })),
   ].sort((a, b) => entryOrder(a.name, b.name));
   const chunks: Buffer[] = [];

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { kcmFlags, leaderElectionOf, parseGoDuration, parsePort, servingOf, type Flag } from "../../src/render/flags.js";
-import { KCM_FLAGS } from "../../src/render/kcm-flags.js";
-import { isRemovedIn } from "../../src/render/flag-release.js";
-import { LAYOUT } from "../../src/plan/layout.js";
-import { supportedMinors, type KubeVersion } from "../../src/plan/contract.js";
+import { kcmFlags, leaderElectionOf, servingOf, type Flag } from "../../src/render/flags.js";
+import { KCM_FLAGS } from "../../src/components/kube-controller-manager/flags.js";
+import { isRemovedIn } from "../../src/components/flag-table.js";
+import { LAYOUT } from "../../src/components/layout.js";
+import { supportedMinors, type KubeVersion } from "../../src/components/release.js";
 import { checkSpec, loadSpec } from "../../src/spec/load.js";
 import type { Cluster } from "../../src/spec/cluster.js";
 import { ROOT } from "../helpers/tools.js";
@@ -104,22 +104,6 @@ const effective = suite("effective values: extraArgs over the spec and kube-cont
 const withArgs = (extraArgs: Record<string, string | null>, base = fixture("valid-guide-1.16.json")): Cluster => ({
   ...base,
   spec: { ...base.spec, controllerManager: { ...base.spec.controllerManager, extraArgs } },
-});
-
-effective("parseGoDuration should read Go durations in milliseconds and refuse everything else", () => {
-  const good: [string, number][] = [
-    ["15s", 15_000], ["1m", 60_000], ["1m30s", 90_000], ["2h", 7_200_000], ["1h2m3s", 3_723_000], ["1.5s", 1500], [".5s", 500],
-    ["500ms", 500], ["1500us", 1.5], ["2000000ns", 2], ["1m0.5s", 60_500], ["0", 0], ["+10s", 10_000], ["-3s", -3000], ["0s", 0],
-  ];
-  for (const [text, ms] of good) assert.is(parseGoDuration(text), ms, text);
-  for (const text of ["", "15", "s", "1.s.", "1 m", "1d", "1mm", "15S", "1e3s", "-", "+", ".s", "1m 30s", "15s;", "0x10s"]) {
-    assert.is(parseGoDuration(text), null, JSON.stringify(text));
-  }
-});
-
-effective("parsePort should take decimal ports 1-65535 only", () => {
-  for (const [text, n] of [["1", 1], ["10257", 10257], ["65535", 65535]] as const) assert.is(parsePort(text), n, text);
-  for (const text of ["0", "65536", "010257", "0x2811", "-1", "+1", "1e4", "10257 ", "", "https"]) assert.is(parsePort(text), null, text);
 });
 
 effective("servingOf should take --secure-port and --bind-address from the final flag list", () => {

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { LAYOUT, MODES, UNIT_NAME, workingDir } from "../../src/plan/layout.js";
+import { LAYOUT, MODES, UNIT_NAME, workingDir } from "../../src/components/layout.js";
 import { sha256sums } from "../../src/plan/sha256sums.js";
 import { renderInstallScript, shellQuote, type InstallScriptInput } from "../../src/render/install-script.js";
 import type { Cluster } from "../../src/spec/cluster.js";
@@ -41,12 +41,10 @@ function contentOf(id: string, kind: string): string {
 }
 
 function inputFor(files: BundleFile[], prefix = "", node = NODE): InstallScriptInput {
-  const parents = [...new Set(files.map((f) => path.posix.dirname(f.target)))];
   return {
     node,
     files: files.map(({ target, mode }) => ({ target, mode })),
-    dirs: parents.map((p) => ({ path: p, mode: 0o755 })),
-    workingDir: prefix + workingDir(CLUSTER),
+    dirs: [{ path: prefix + workingDir(CLUSTER), mode: 0o755 }],
     unitName: UNIT_NAME,
     version: "0.0.0-test",
   };
@@ -67,7 +65,7 @@ function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE;
   const script = path.join(dir, "install.sh");
   writeFileSync(script, renderInstallScript(input));
   chmodSync(script, 0o755);
-  return { dir, script, files, workingDir: input.workingDir };
+  return { dir, script, files, workingDir: input.dirs[0]!.path };
 }
 
 // --- running it: real bash, stand-in `id` and `systemctl` only ---
@@ -146,14 +144,19 @@ render("should be clean under shellcheck", () => {
   });
 });
 
-render("should list dirs parents first, with the targets' parents and the working dir", () => {
-  const text = renderInstallScript({ ...inputFor(layoutFiles()), dirs: [] });
-  const dirs = /readonly DIRS=\(\n([^)]*)\)/.exec(text)![1]!.trim().split("\n").map((l) => l.trim());
-  assert.equal(dirs, [
-    "'/data/k8s/k8s/kube-controller-manager' '0755'",
-    "'/etc/kubernetes' '0755'",
-    "'/etc/kubernetes/cert' '0755'",
-    "'/etc/systemd/system' '0755'",
+render("should list dirs parents first: every folder above the targets and the given dirs, and the given dirs with their modes", () => {
+  const dirsOf = (text: string) => /readonly DIRS=\(\n([^)]*)\)/.exec(text)![1]!.trim().split("\n").map((l) => l.trim());
+  const work = "/data/k8s/k8s/kube-controller-manager";
+  const all = (workMode: string) =>
+    ["/data", "/data/k8s", "/data/k8s/k8s", work, "/etc", "/etc/kubernetes", "/etc/kubernetes/cert", "/etc/systemd", "/etc/systemd/system"].map(
+      (d) => `'${d}' '${d === work ? workMode : "0755"}'`,
+    );
+  // verify.sh lives in the working dir, so that folder is a parent of a target even when no dir is given.
+  assert.equal(dirsOf(renderInstallScript({ ...inputFor(layoutFiles()), dirs: [] })), all("0755"));
+  assert.equal(dirsOf(renderInstallScript({ ...inputFor(layoutFiles()), dirs: [{ path: work, mode: 0o700 }] })), all("0700"));
+  const onlyCerts = layoutFiles().filter((f) => f.target.startsWith("/etc/kubernetes/cert/"));
+  assert.equal(dirsOf(renderInstallScript({ ...inputFor(onlyCerts), dirs: [{ path: "/srv/a/b", mode: 0o700 }] })), [
+    "'/etc' '0755'", "'/etc/kubernetes' '0755'", "'/etc/kubernetes/cert' '0755'", "'/srv' '0755'", "'/srv/a' '0755'", "'/srv/a/b' '0700'",
   ]);
 });
 
@@ -172,7 +175,7 @@ render("should refuse relative or unnormalised paths, bad modes and repeats", ()
   for (const target of ["etc/x", "/etc/../x", "/etc//x", "/", "/etc/x/"]) {
     assert.throws(() => renderInstallScript({ ...base, files: [{ target, mode: 0o644 }] }), /absolute normalised/, target);
   }
-  assert.throws(() => renderInstallScript({ ...base, workingDir: "data" }), /absolute normalised/);
+  assert.throws(() => renderInstallScript({ ...base, dirs: [{ path: "data", mode: 0o755 }] }), /absolute normalised/);
   assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o10000 }] }), /bad file mode/);
   assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }, { target: "/x", mode: 0o600 }] }), /twice/);
   assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }], dirs: [{ path: "/x", mode: 0o755 }] }), /file and a folder/);

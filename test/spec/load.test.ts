@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { golden } from "../helpers/golden.js";
-import { KCM_FLAGS } from "../../src/render/kcm-flags.js";
+import { KCM_FLAGS } from "../../src/components/kube-controller-manager/flags.js";
 import { needTool, ROOT, tmp, nobodyCanRead } from "../helpers/tools.js";
 
 const FIX = path.join(ROOT, "test/fixtures/spec");
@@ -210,8 +210,9 @@ more("should only hint durations that the loader itself accepts", () => {
     assert.ok(p && p.severity === "error", text);
     assert.is(p!.hint, undefined, `${text}: hint ${p!.hint}`);
   }
-  assert.match(hintOf("99999999999999999999h")!.message, /longer than kubebundle accepts \(at most 9999999h\)/);
-  assert.equal(withSpec({ pki: { expiry: "9999999h", caExpiry: "9999999h" } }), []);
+  assert.match(hintOf("99999999999999999999h")!.message, /longer than kubebundle accepts \(at most 2562047h, Go's longest duration\)/);
+  assert.equal(withSpec({ pki: { expiry: "2562047h", caExpiry: "2562047h" } }), []);
+  assert.match(hintOf("2562048h")!.message, /at most 2562047h/, "one hour past Go's int64 nanoseconds: cfssl and kube-controller-manager refuse it");
 });
 
 more("should say a CA path through an unreadable folder cannot be read, not that it is missing", () => {

@@ -22,6 +22,9 @@ export interface LayoutRow {
 /** MODES: file mode by kind, as the contract sets them. */
 export const MODES: Readonly<Record<FileKind, number>> = { cert: 0o644, key: 0o600, kubeconfig: 0o600, unit: 0o644, script: 0o755 };
 
+/** KCM_BINARY: the executable's file name inside `paths.binDir`. */
+export const KCM_BINARY = "kube-controller-manager";
+
 /** UNIT_NAME: the systemd unit kubebundle installs. */
 export const UNIT_NAME = "kube-controller-manager.service";
 

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { KCM_FLAGS, KCM_VALUE_RULES, type FlagRow } from "../../src/render/kcm-flags.js";
-import { extraArgsProblems, finalFlagNames, flagRow, isEmittedIn, isRemovedIn } from "../../src/render/flag-release.js";
-import { compareMinor, minorOf, parseVersion, supportedMinors, type KubeVersion } from "../../src/plan/contract.js";
+import { KCM, KCM_FLAGS, KCM_VALUE_RULES } from "../../src/components/kube-controller-manager/flags.js";
+import { extraArgsProblems, finalFlagNames, flagRow, isEmittedIn, isRemovedIn, type FlagRow } from "../../src/components/flag-table.js";
+import { compareMinor, minorOf, parseVersion, supportedMinors, type KubeVersion } from "../../src/components/release.js";
 import { cli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/tools.js";
 
@@ -60,7 +60,7 @@ table("should give every removed or no-longer-default flag a replacement or a no
 
 table("should name only rows of the table in replacedBy, and have the replacement exist when the flag is removed", () => {
   for (const r of KCM_FLAGS.filter((r) => r.replacedBy)) {
-    const next = flagRow(r.replacedBy!);
+    const next = flagRow(KCM, r.replacedBy!);
     assert.ok(next, `${r.flag}.replacedBy`);
     if (next!.since) assert.ok(compareMinor(rel(next!.since), rel(r.removedIn!)) < 0, `${r.flag}: replacement too late`);
   }
@@ -70,7 +70,7 @@ table("should match the reference's emitted and removal releases for every versi
   const versioned = KCM_FLAGS.filter((r) => r.since || r.until || r.removedIn).map((r) => r.flag);
   assert.equal(versioned.sort(), Object.keys(REFERENCE.flags).sort(), "every versioned row is in the reference fixture and back");
   for (const [flag, w] of Object.entries(REFERENCE.flags)) {
-    const row = flagRow(flag)!;
+    const row = flagRow(KCM, flag)!;
     assert.is(row.removedIn ?? null, w.removedIn, `${flag}.removedIn`);
     if (w.since !== undefined) assert.is(row.since, w.since, `${flag}.since`);
     for (const v of MINORS) assert.is(isEmittedIn(row, v), inWindow(v, w), `${flag} emitted in ${minorOf(v)}`);
@@ -79,23 +79,23 @@ table("should match the reference's emitted and removal releases for every versi
 
 table("should emit exactly one signing-duration flag in every supported release", () => {
   for (const v of MINORS) {
-    const names = [...finalFlagNames(v, {})].filter((n) => n.endsWith("cluster-signing-duration"));
+    const names = [...finalFlagNames(KCM, v, {})].filter((n) => n.endsWith("cluster-signing-duration"));
     assert.is(names.length, 1, minorOf(v));
   }
 });
 
 table("should never produce a clash from defaults alone", () => {
-  for (const v of MINORS) assert.equal(extraArgsProblems(v, {}), [], minorOf(v));
+  for (const v of MINORS) assert.equal(extraArgsProblems(KCM, v, {}), [], minorOf(v));
 });
 
 table.run();
 
 // ---------------------------------------------------------------------------------------------
 const extra = suite("extraArgsProblems");
-const errors = (v: KubeVersion, args: Record<string, string | null>) => extraArgsProblems(v, args).filter((p) => p.severity === "error");
+const errors = (v: KubeVersion, args: Record<string, string | null>) => extraArgsProblems(KCM, v, args).filter((p) => p.severity === "error");
 
 extra("should refuse --port from 1.24 on, naming the release and what remains", () => {
-  assert.equal(extraArgsProblems(at(36), { port: "0" }), [
+  assert.equal(extraArgsProblems(KCM, at(36), { port: "0" }), [
     {
       pointer: "/controllerManager/extraArgs/port",
       message: "--port was removed in Kubernetes 1.24 (target 1.36): only HTTPS via --secure-port remains",
@@ -105,7 +105,7 @@ extra("should refuse --port from 1.24 on, naming the release and what remains", 
 });
 
 extra("should name the replacement flag in the message and the hint", () => {
-  const [p] = extraArgsProblems(at(25), { "experimental-cluster-signing-duration": "8760h" });
+  const [p] = extraArgsProblems(KCM, at(25), { "experimental-cluster-signing-duration": "8760h" });
   assert.is(p!.message, "--experimental-cluster-signing-duration was removed in Kubernetes 1.25 (target 1.25): use --cluster-signing-duration instead");
   assert.is(p!.hint, "cluster-signing-duration");
 });
@@ -121,12 +121,12 @@ extra("should refuse each removed flag exactly from its removal release on (driv
 });
 
 extra("should accept null for a removed flag (nothing to remove)", () => {
-  assert.equal(extraArgsProblems(at(37), { port: null, "concurrent-service-syncs": null, logtostderr: null }), []);
+  assert.equal(extraArgsProblems(KCM, at(37), { port: null, "concurrent-service-syncs": null, logtostderr: null }), []);
 });
 
 extra("should warn, not refuse, a flag that still exists but is no longer set by default", () => {
   for (const minor of [22, 23]) {
-    const found = extraArgsProblems(at(minor), { port: "0" });
+    const found = extraArgsProblems(KCM, at(minor), { port: "0" });
     assert.is(found.length, 1);
     assert.is(found[0]!.severity, "warning");
     assert.match(found[0]!.message, `--port is no longer set by default after Kubernetes 1.21 (target 1.${minor}) and is removed in 1.24`);
@@ -134,10 +134,10 @@ extra("should warn, not refuse, a flag that still exists but is no longer set by
 });
 
 extra("should refuse a flag newer than the target, naming the old spelling", () => {
-  const [p] = extraArgsProblems(at(18), { "cluster-signing-duration": "8760h" });
+  const [p] = extraArgsProblems(KCM, at(18), { "cluster-signing-duration": "8760h" });
   assert.is(p!.message, "--cluster-signing-duration does not exist before Kubernetes 1.19 (target 1.18): use --experimental-cluster-signing-duration");
   assert.is(p!.severity, "error");
-  assert.equal(extraArgsProblems(at(19), { "cluster-signing-duration": "8760h" }), []);
+  assert.equal(extraArgsProblems(KCM, at(19), { "cluster-signing-duration": "8760h" }), []);
 });
 
 extra("should refuse both signing-duration flags, and accept either one alone", () => {
@@ -159,11 +159,11 @@ extra("should refuse per-signer signing files beside the cluster-wide ones, and 
 });
 
 extra("should leave flags the table does not know to the user", () => {
-  assert.equal(extraArgsProblems(at(36), { "feature-gates": "Foo=true", "allocate-node-cidrs": "true" }), []);
+  assert.equal(extraArgsProblems(KCM, at(36), { "feature-gates": "Foo=true", "allocate-node-cidrs": "true" }), []);
 });
 
 extra("should refuse the Endpoints and ConfigMap election locks from 1.24, naming the release and leases", () => {
-  assert.equal(extraArgsProblems(at(24), { "leader-elect-resource-lock": "endpoints" }), [
+  assert.equal(extraArgsProblems(KCM, at(24), { "leader-elect-resource-lock": "endpoints" }), [
     {
       pointer: "/controllerManager/extraArgs/leader-elect-resource-lock",
       message: "--leader-elect-resource-lock=endpoints is refused from Kubernetes 1.24 (target 1.24): client-go no longer has Endpoints or ConfigMap locks; use leases",
@@ -171,16 +171,16 @@ extra("should refuse the Endpoints and ConfigMap election locks from 1.24, namin
       severity: "error",
     },
   ]);
-  assert.equal(extraArgsProblems(at(23), { "leader-elect-resource-lock": "configmaps" }), []);
+  assert.equal(extraArgsProblems(KCM, at(23), { "leader-elect-resource-lock": "configmaps" }), []);
   assert.match(errors(at(36), { "leader-elect-resource-lock": "configmaps" })[0]!.message, "configmaps is refused from Kubernetes 1.24 (target 1.36)");
 });
 
 extra("should refuse the hybrid election locks from 1.27, and accept leases everywhere", () => {
-  assert.equal(extraArgsProblems(at(26), { "leader-elect-resource-lock": "endpointsleases" }), []);
-  const [p] = extraArgsProblems(at(27), { "leader-elect-resource-lock": "configmapsleases" });
+  assert.equal(extraArgsProblems(KCM, at(26), { "leader-elect-resource-lock": "endpointsleases" }), []);
+  const [p] = extraArgsProblems(KCM, at(27), { "leader-elect-resource-lock": "configmapsleases" });
   assert.is(p!.message, "--leader-elect-resource-lock=configmapsleases is refused from Kubernetes 1.27 (target 1.27): kube-controller-manager takes only Lease locks; use leases");
   assert.is(p!.hint, "leases");
-  for (const v of MINORS) assert.equal(extraArgsProblems(v, { "leader-elect-resource-lock": "leases" }), [], minorOf(v));
+  for (const v of MINORS) assert.equal(extraArgsProblems(KCM, v, { "leader-elect-resource-lock": "leases" }), [], minorOf(v));
 });
 
 extra("should refuse each ruled value exactly from its release on, or before the release that brought it (driven from the value rules)", () => {
@@ -201,9 +201,9 @@ extra("should refuse each ruled value exactly from its release on, or before the
 });
 
 extra("should refuse the hybrid election locks before 1.17, where client-go did not have them", () => {
-  const [p] = extraArgsProblems(at(16), { "leader-elect-resource-lock": "endpointsleases" });
+  const [p] = extraArgsProblems(KCM, at(16), { "leader-elect-resource-lock": "endpointsleases" });
   assert.is(p!.message, "--leader-elect-resource-lock=endpointsleases does not exist before Kubernetes 1.17 (target 1.16): the hybrid locks came with client-go 1.17; use leases");
-  assert.equal(extraArgsProblems(at(17), { "leader-elect-resource-lock": "configmapsleases" }), []);
+  assert.equal(extraArgsProblems(KCM, at(17), { "leader-elect-resource-lock": "configmapsleases" }), []);
 });
 
 extra.run();

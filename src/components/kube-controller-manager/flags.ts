@@ -1,34 +1,7 @@
 // The kube-controller-manager flag table: every flag of the guide's unit and every flag that must be
 // refused, with the releases it exists in (shared/reference/kcm-flags-by-version.md, one row each).
-import { LAYOUT } from "../plan/layout.js";
-import type { Cluster, ClusterNode } from "../spec/cluster.js";
-
-/** FlagContext: what a row's value is computed from. */
-export interface FlagContext {
-  cluster: Cluster;
-  node: ClusterNode;
-}
-
-/** FlagRow: one flag (name without `--`); releases are minor versions such as "1.24". */
-export interface FlagRow {
-  flag: string;
-  /** Default value; absent for rows that exist only to refuse the flag in extraArgs. */
-  value?: (ctx: FlagContext) => string;
-  /** First release whose binary has the flag (default: every supported release). */
-  since?: string;
-  /** Last release in which the flag is emitted by default (default: every release it exists in). */
-  until?: string;
-  /** First release whose binary rejects the flag as unknown. */
-  removedIn?: string;
-  /** The flag (a row of this table) that takes over from this one. */
-  replacedBy?: string;
-  /** What to do instead when there is no replacement flag; also the row's documentation. */
-  note?: string;
-  /** A boolean flag: its value must be one Go's strconv.ParseBool reads (kube-controller-manager refuses to start otherwise). */
-  bool?: true;
-  /** Flags that must never be set together with this one, and why. */
-  neverWith?: { flags: readonly string[]; why: string };
-}
+import { LAYOUT } from "../layout.js";
+import type { FlagContext, FlagRow, FlagTable, ValueRule } from "../flag-table.js";
 
 /** file: the target path of a LAYOUT row, so paths come from one place. */
 function file(id: string): (ctx: FlagContext) => string {
@@ -105,19 +78,6 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "v", value: fixed("2") },
 ];
 
-/** ValueRule: values of a flag that releases refuse, from `refusedIn` on or before `since`, and the value to use instead. */
-export interface ValueRule {
-  flag: string;
-  values: readonly string[];
-  /** First release that refuses the values (a rule has this or `since`). */
-  refusedIn?: string;
-  /** First release that knows the values; older ones refuse them. */
-  since?: string;
-  /** The value that works instead. */
-  use: string;
-  why: string;
-}
-
 /** KCM_VALUE_RULES: flag values the target release refuses (reference row of --leader-elect-resource-lock). */
 export const KCM_VALUE_RULES: readonly ValueRule[] = [
   {
@@ -133,3 +93,28 @@ export const KCM_VALUE_RULES: readonly ValueRule[] = [
     why: "kube-controller-manager takes only Lease locks",
   },
 ];
+
+/** KCM: the kube-controller-manager flag table; `controllerManager.extraArgs` overrides it. */
+export const KCM: FlagTable = { section: "controllerManager", flags: KCM_FLAGS, valueRules: KCM_VALUE_RULES };
+
+/** KCM_BUILTIN: kube-controller-manager's own defaults, in force when a flag is not on its command line. */
+export const KCM_BUILTIN = {
+  "secure-port": "10257",
+  "bind-address": "0.0.0.0",
+  "leader-elect-lease-duration": "15s",
+  "leader-elect-renew-deadline": "10s",
+  "leader-elect-retry-period": "2s",
+} as const;
+
+/** LEADER_ELECTION_FLAGS: the leader-election durations an extraArgs entry may override. */
+export const LEADER_ELECTION_FLAGS = ["leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"] as const;
+
+/** RESOURCE_LOCKS: the --leader-elect-resource-lock values client-go knows, and the object each keeps the leader in
+ *  (a hybrid writes both; the Lease is read). ConfigMap locks: null, check-ha.sh reads Leases and Endpoints only. */
+export const RESOURCE_LOCKS: Readonly<Record<string, "lease" | "endpoints" | null>> = {
+  leases: "lease",
+  endpoints: "endpoints",
+  endpointsleases: "lease",
+  configmaps: null,
+  configmapsleases: "lease",
+};
