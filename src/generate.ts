@@ -4,7 +4,8 @@ import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { InputError, type Problem } from "./errors.js";
 import { readSpecFile } from "./spec/read.js";
-import { caFilesOf, inputsDigest, readPkiPems, unchanged, treeDigest } from "./write/fast-path.js";
+import { caFilesOf, inputsDigest, unchanged, treeDigest } from "./write/fast-path.js";
+import { readPkiDir } from "./pki/state.js";
 import { tarMtime } from "./write/tar-options.js";
 import { guardOutDir } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
@@ -114,8 +115,8 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const specBytes = readSpecFile(opts.spec);
   const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));
   const prev = lastManifest(outDir);
-  const pkiDir = path.join(outDir, "pki");
-  if (prev && caFiles && unchanged(outDir, prev, { version: opts.version, specBytes, caFiles, pki: readPkiPems(pkiDir), tarMtime: mtime }, now)) {
+  const previous = readPkiDir(path.join(outDir, "pki"));
+  if (prev && caFiles && unchanged(outDir, prev, { version: opts.version, specBytes, caFiles, pki: previous, tarMtime: mtime }, now)) {
     step("inputs and out/ match the last run; no certificate is due for renewal");
     return unchangedReport(outDir, prev, opts.spec);
   }
@@ -124,10 +125,9 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const { cluster, warnings } = loadSpec(opts.spec);
   step(`validated ${opts.spec}: ${cluster.nodes.length} nodes, Kubernetes ${cluster.version.text}`);
 
-  const { reconcilePki, realDeps, readPkiDir } = await import("./pki/index.js");
+  const { reconcilePki, realDeps } = await import("./pki/index.js");
   // The render and write modules load while the pki stage waits for its keys and signatures.
   const buildTreeModule = import("./write/build-tree.js");
-  const previous = readPkiDir(pkiDir);
   const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps());
   step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
 

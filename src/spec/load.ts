@@ -1,7 +1,7 @@
 // Loading: file -> JSON with positions -> schema (defaults applied) -> semantic rules -> Cluster.
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
-import { readSpecFile } from "./read.js";
+import { readSpecFile, specCaPaths } from "./read.js";
 import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { parseJsonSource, type JsonSource } from "./json-source.js";
@@ -20,12 +20,12 @@ export interface Loaded {
 }
 
 /** caFileProblems: each given CA path that is missing, a folder or another non-file, or that cannot be looked at (a folder on its way is unreadable). */
-function caFileProblems(spec: Spec, dir: string): SpecProblem[] {
-  const ca = spec.pki.ca;
+function caFileProblems(spec: Spec, file: string): SpecProblem[] {
+  const ca = specCaPaths(spec, file);
   if (!ca) return [];
   const out: SpecProblem[] = [];
   for (const field of ["certFile", "keyFile"] as const) {
-    const p = path.resolve(dir, ca[field]);
+    const p = ca[field];
     let message: string | undefined;
     try {
       const st = statSync(p);
@@ -50,8 +50,7 @@ function defaultKey(spec: Spec): KeySpec {
 /** resolve: the typed Cluster of a spec that passed every check. */
 function resolve(spec: Spec, shown: string, bytes: Buffer, locate: JsonSource["locate"]): Cluster {
   const file = path.resolve(shown);
-  const dir = path.dirname(file);
-  const ca = spec.pki.ca;
+  const ca = specCaPaths(spec, file);
   const at = (field: "certFile" | "keyFile") => locate(`/pki/ca/${field}`);
   return {
     spec,
@@ -62,7 +61,7 @@ function resolve(spec: Spec, shown: string, bytes: Buffer, locate: JsonSource["l
     key: defaultKey(spec),
     expiry: parseDuration(spec.pki.expiry)!,
     caExpiry: parseDuration(spec.pki.caExpiry)!,
-    caFiles: ca ? { cert: path.resolve(dir, ca.certFile), key: path.resolve(dir, ca.keyFile), at: { certFile: at("certFile"), keyFile: at("keyFile") } } : null,
+    caFiles: ca ? { cert: ca.certFile, key: ca.keyFile, at: { certFile: at("certFile"), keyFile: at("keyFile") } } : null,
     nodes: spec.nodes.map((n) => {
       const ip = parseIp(n.ip)!;
       return { ...n, ip: ip.text, family: ip.family };
@@ -79,7 +78,7 @@ export function checkSpec(text: string, file: string): { problems: Problem[]; da
   const data = src.value;
   const dups: SpecProblem[] = src.duplicateKeys.map((pointer) => ({ pointer, message: "key given twice in one object", severity: "error" }));
   const found = [...dups, ...validateSchema(data), ...semanticProblems(data)];
-  if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, path.dirname(path.resolve(file))));
+  if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, file));
   const problems = found
     .map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));

@@ -2,11 +2,12 @@
 // and no certificate has reached its renewal time, nothing needs loading, issuing or writing.
 // Uses node built-ins only, so a no-change run pays for no heavy module.
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { listFiles, type OutTree } from "./out-tree.js";
 import { sha256hex } from "./manifest.js";
 import { byteOrder } from "../paths.js";
+import { specCaPaths } from "../spec/read.js";
 
 /** FileDigestRow: what the tree digest covers of one file. */
 interface FileDigestRow {
@@ -39,17 +40,9 @@ export interface InputsKey {
   version: string;
   specBytes: Buffer;
   caFiles: Buffer[];
-  /** out/pki/*.pem by file name. */
-  pki: Map<string, Buffer | string>;
+  /** out/pki/*.pem by file name (readPkiDir). */
+  pki: Map<string, string>;
   tarMtime: Date;
-}
-
-/** readPkiPems: out/pki/*.pem by name; empty when the folder is absent. */
-export function readPkiPems(pkiDir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  if (!existsSync(pkiDir)) return out;
-  for (const name of readdirSync(pkiDir).sort()) if (name.endsWith(".pem")) out.set(name, readFileSync(path.join(pkiDir, name)));
-  return out;
 }
 
 /** inputsDigest: digest of the spec, imported CA files, out/pki/*.pem, the tar mtime and kubebundle's version. */
@@ -61,12 +54,12 @@ export function inputsDigest(k: InputsKey): string {
   return h.digest("hex");
 }
 
-/** caFilesOf: the bytes of the CA files a spec imports (pki.ca), read without validating the spec. */
+/** caFilesOf: the bytes of the CA files a spec imports (pki.ca), read without validating the spec; null when the spec
+ *  does not parse or a file cannot be read (the full run then reports it). */
 export function caFilesOf(specBytes: Buffer, specFile: string): Buffer[] | null {
   try {
-    const ca = (JSON.parse(specBytes.toString("utf8")) as { pki?: { ca?: { certFile?: string; keyFile?: string } } }).pki?.ca;
-    if (!ca) return [];
-    return [ca.certFile, ca.keyFile].map((f) => readFileSync(path.resolve(path.dirname(specFile), String(f))));
+    const ca = specCaPaths(JSON.parse(specBytes.toString("utf8")), specFile);
+    return ca ? [ca.certFile, ca.keyFile].map((f) => readFileSync(f)) : [];
   } catch {
     return null;
   }
