@@ -3,7 +3,7 @@
 import { KCM, KCM_BUILTIN, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
 import { defaultFlags } from "../components/flag-table.js";
 import { parseIp, parsePort } from "../spec/ip.js";
-import { parseGoDuration } from "../spec/duration.js";
+import { parseGoDurationNs } from "../spec/duration.js";
 import { usesLeaseLock } from "../components/release.js";
 import { byteOrder } from "../paths.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
@@ -65,10 +65,10 @@ export function leaderElectionOf(cluster: Cluster): LeaderElection {
   const extra = cluster.spec.controllerManager.extraArgs ?? {};
   const seconds = (name: "leader-elect-lease-duration" | "leader-elect-retry-period"): number => {
     const text = extra[name] ?? KCM_BUILTIN[name];
-    const ms = parseGoDuration(text);
-    if (ms === null || ms <= 0) throw new Error(`--${name}=${text} is not a positive Go duration`);
-    // Whole microseconds first, so that float noise ("0.1m" = 6000.000000000001 ms) does not add a second.
-    return Math.ceil(Math.round(ms * 1000) / 1e6);
+    const ns = parseGoDurationNs(text);
+    if (ns === null || ns <= 0n) throw new Error(`--${name}=${text} is not a positive Go duration`);
+    // Rounded up in whole nanoseconds: "1ns" waits a second, "0.1m" (exactly 6 s) no more than 6.
+    return Number((ns + 999_999_999n) / 1_000_000_000n);
   };
   return { leaseDurationSeconds: seconds("leader-elect-lease-duration"), retryPeriodSeconds: seconds("leader-elect-retry-period") };
 }

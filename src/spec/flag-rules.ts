@@ -42,9 +42,17 @@ function flagValueProblem(name: string, v: string, release: KubeVersion | null):
     const hint = /^[0-9]+$/.test(v) && v !== "0" ? `${v}s` : undefined;
     if (ms === null) return { message: `${q(v)} is not a Go duration like 15s, 1m or 1m30s`, ...(hint ? { hint } : {}) };
     if (ms <= 0) return { message: `${q(v)} must be longer than zero` };
+    if (ms > LEADER_ELECTION_MAX_MS) {
+      return { message: `${q(v)} is longer than kubebundle accepts for leader election (at most 1h: check-ha.sh waits a lease duration and two retry periods, at most ${CHECK_HA_MAX_WAIT}s)`, hint: "1h" };
+    }
   }
   return undefined;
 }
+
+/** LEADER_ELECTION_MAX_MS: the longest leader-election duration kubebundle accepts (1h); check-ha.sh's --failover waits a
+ *  lease duration plus two retry periods, and takes a timeout of at most CHECK_HA_MAX_WAIT seconds. */
+const LEADER_ELECTION_MAX_MS = 3_600_000;
+const CHECK_HA_MAX_WAIT = 99999;
 
 /** leaderElectionProblems: client-go refuses to start unless lease duration > renew deadline > 1.2 x retry period. */
 function leaderElectionProblems(args: Record<string, string | null>, out: SpecProblem[]): void {

@@ -23,6 +23,11 @@ export function parseIp(text: string): ParsedIp | null {
   return null;
 }
 
+/** mappedIpv4: the IPv4 address inside an IPv4-mapped IPv6 address (::ffff:127.0.0.1), else null. */
+export function mappedIpv4(ip: ParsedIp): ParsedIp | null {
+  return ip.range === "ipv4Mapped" ? parseIp(ipaddr.IPv6.parse(ip.text).toIPv4Address().toString()) : null;
+}
+
 /** ParsedCidr: a network, its family and whether `text` names the network address itself. */
 export interface ParsedCidr {
   family: "ipv4" | "ipv6";
@@ -34,7 +39,8 @@ export interface ParsedCidr {
 /** parseCidr: "10.254.0.0/16" -> ParsedCidr; null when not a valid CIDR. */
 export function parseCidr(text: string): ParsedCidr | null {
   const slash = text.indexOf("/");
-  if (slash < 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return null;
+  // The prefix as a number without leading zeros ("/016" is refused: it would be written verbatim into flags).
+  if (slash < 0 || !/^(0|[1-9]\d{0,2})$/.test(text.slice(slash + 1))) return null;
   const ip = parseIp(text.slice(0, slash));
   if (!ip) return null;
   const prefix = Number(text.slice(slash + 1));

@@ -6,7 +6,7 @@ import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { parseJsonSource, type JsonSource } from "./json-source.js";
 import { validateSchema, type SpecProblem } from "./schema-validator.js";
-import { semanticProblems } from "./semantic.js";
+import { ignoredFieldProblems, semanticProblems } from "./semantic.js";
 import { parseDuration } from "./duration.js";
 import { parseIp } from "./ip.js";
 import { parseVersion } from "../components/release.js";
@@ -77,7 +77,8 @@ export function checkSpec(text: string, file: string): { problems: Problem[]; da
   }
   const data = src.value;
   const dups: SpecProblem[] = src.duplicateKeys.map((pointer) => ({ pointer, message: "key given twice in one object", severity: "error" }));
-  const found = [...dups, ...validateSchema(data), ...semanticProblems(data)];
+  const ignored = ignoredFieldProblems(data);
+  const found = [...dups, ...validateSchema(data), ...semanticProblems(data), ...ignored];
   if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, file));
   const problems = found
     .map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }))

@@ -6,6 +6,10 @@ import type { Spec } from "./schema.js";
 
 /** SAFE_PATH: characters allowed in a path that lands in a script or unit. */
 const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
+/** MAX_PATH, MAX_NAME: the longest node path and path component kubebundle takes; Linux's own limits are 4095 and 255
+ *  bytes, and a node path also lands under out/nodes/<node>/rootfs/ on the build host, inside its tar entry. */
+export const MAX_PATH = 1024;
+export const MAX_NAME = 255;
 
 /** paths: every node path absolute, normalised, free of ".." and of characters a script or unit would read. */
 export const paths: Rule = (s, out) => {
@@ -19,6 +23,8 @@ export const paths: Rule = (s, out) => {
     else if (v.split("/").includes("..")) out.push(err(at, `${q(v)} must not contain ".."`));
     else if (norm !== v) out.push(err(at, `${q(v)} is not normalised`, norm));
     else if (v === "/") out.push(err(at, `must not be the root folder`));
+    else if (v.length > MAX_PATH) out.push(err(at, `is ${v.length} characters long; kubebundle takes node paths of at most ${MAX_PATH}`));
+    else if (v.split("/").some((c) => c.length > MAX_NAME)) out.push(err(at, `has a folder name longer than ${MAX_NAME} characters, which no Linux file system takes`));
   }
 };
 

@@ -1,6 +1,6 @@
 // Rules the schema cannot express. Each rule reads the (possibly still invalid) data
 // defensively and adds problems; none throws on a wrong type (the schema reports those).
-import { parseCidr, parseIp } from "./ip.js";
+import { mappedIpv4, parseCidr, parseIp, parsePort } from "./ip.js";
 import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../components/release.js";
 import type { SpecProblem } from "./schema-validator.js";
@@ -40,6 +40,7 @@ const RESERVED_RANGES: Readonly<Record<string, string>> = {
   multicast: "a multicast",
   broadcast: "a broadcast",
   linkLocal: "a link-local",
+  ipv4Mapped: "an IPv4-mapped IPv6",
 };
 
 const nodes: Rule = (s, out) => {
@@ -59,7 +60,10 @@ const nodes: Rule = (s, out) => {
     if (!ip) return;
     const reserved = RESERVED_RANGES[ip.range];
     if (reserved !== undefined) {
-      out.push(err(`/nodes/${i}/ip`, `${n.ip} is ${reserved} address; give the node's own routable IP`));
+      // An IPv4-mapped address (::ffff:127.0.0.1) is the IPv4 address in disguise: offer it when it is itself usable.
+      const v4 = mappedIpv4(ip);
+      const hint = v4 && RESERVED_RANGES[v4.range] === undefined ? v4.text : undefined;
+      out.push(err(`/nodes/${i}/ip`, `${n.ip} is ${reserved} address; give the node's own routable IP`, hint));
     } else if (ips.has(ip.text)) {
       out.push(err(`/nodes/${i}/ip`, `duplicate node IP ${n.ip} (also /nodes/${ips.get(ip.text)}/ip)`));
     } else ips.set(ip.text, i);
@@ -84,6 +88,18 @@ const serviceCIDR: Rule = (s, out) => {
   });
 };
 
+/** RFC1123_NAME: a host name of RFC 1123 labels (letters, digits, inner "-"; 1-63 each), at most 253 characters. */
+const RFC1123_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** ENDPOINT_PARTS: host and optional port of an https URL as written (the URL parser would rewrite both). */
+const ENDPOINT_PARTS = /^https:\/\/(\[[^\]/]*\]|[^:/?#[\]]*)(?::([^/?#]*))?\/?$/i;
+
+/** endpointHostProblem: why the host of an endpoint is no RFC 1123 name or IP literal (IPv6 in brackets), if it is not. */
+function endpointHostProblem(host: string): string | undefined {
+  if (host.startsWith("[")) return parseIp(host.slice(1, -1))?.family === "ipv6" ? undefined : `${q(host)} is not a bracketed IPv6 address`;
+  if (/^[0-9.]+$/.test(host)) return parseIp(host)?.family === "ipv4" ? undefined : `${q(host)} is not an IPv4 address`;
+  return RFC1123_NAME.test(host) ? undefined : `host ${q(host)} is not an RFC 1123 name (letters, digits and inner "-" in labels of at most 63, joined by single dots) or an IP address`;
+}
+
 const endpoint: Rule = (s, out) => {
   const api = s.apiServer;
   if (!isObj(api) || !str(api.endpoint)) return;
@@ -98,11 +114,21 @@ const endpoint: Rule = (s, out) => {
   }
   // A hint only from a host that is itself clean; otherwise the example address.
   const fixed = `https://${/^[\w.:[\]-]+$/.test(url.host) ? url.host : "10.0.0.100:8443"}`;
+  const parts = ENDPOINT_PARTS.exec(api.endpoint);
   if (url.protocol !== "https:") out.push(err(at, `must be an https URL, not ${url.protocol.replace(":", "")}`, fixed));
   else if (!url.hostname) out.push(err(at, "must name a host", "https://10.0.0.100:8443"));
-  else if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+  else if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "") || !parts) {
     out.push(err(at, "must be scheme, host and port only (no path, query or credentials)", fixed));
   } else if (/[\s"'`$\\]/.test(api.endpoint)) out.push(err(at, "must not contain spaces, quotes, '$' or '\\'", fixed));
+  else {
+    const [, host, port] = parts;
+    const hostProblem = endpointHostProblem(host!);
+    if (hostProblem) out.push(err(at, hostProblem, "https://10.0.0.100:8443"));
+    else if (port !== undefined && parsePort(port) === null) out.push(err(at, `port ${q(port)} is not a port number 1-65535`, `https://${host}:${api.port ?? 6443}`));
+    else if (port === undefined) {
+      out.push({ pointer: at, message: `names no port: kubeconfigs will use https's 443 (write it as https://${host}:443 to say so)`, hint: `https://${host}:443`, severity: "warning" });
+    }
+  }
 };
 
 const keySpec: Rule = (s, out) => {
@@ -149,6 +175,28 @@ const names: Rule = (s, out) => {
   if (isObj(pki.caCSR) && str(pki.caCSR.CN) && hasControl(pki.caCSR.CN)) {
     out.push(err("/pki/caCSR/CN", "must not contain control characters"));
   }
+};
+
+/** ignoredFieldProblems: fields given that have no effect, said as warnings rather than silence; run on the spec as written,
+ *  before the schema fills in defaults (a default caCSR is nobody's mistake). */
+export function ignoredFieldProblems(spec: unknown): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  if (isObj(spec)) ignoredFields(spec, out);
+  return out;
+}
+
+const ignoredFields: Rule = (s, out) => {
+  const pki = isObj(s.pki) ? s.pki : undefined;
+  if (!pki) return;
+  if (isObj(pki.ca) && isObj(pki.caCSR) && Object.keys(pki.caCSR).length > 0) {
+    out.push({ pointer: "/pki/caCSR", message: "is ignored: pki.ca imports the CA, whose subject is its own; caCSR names only a CA kubebundle creates", severity: "warning" });
+  }
+  if (!Array.isArray(pki.names)) return;
+  pki.names.forEach((n, i) => {
+    if (isObj(n) && n.O !== undefined) {
+      out.push({ pointer: `/pki/names/${i}/O`, message: "is ignored: every certificate sets its own O from its role (system:masters for admin, the component's group for the others)", severity: "warning" });
+    }
+  });
 };
 
 /** RULES: every semantic rule, in the order problems are reported. */

@@ -1,12 +1,20 @@
 // Every decision that makes a node tarball reproducible, each with its reason.
 import { byteOrder } from "../paths.js";
+import { InputError } from "../errors.js";
 
-/** MTIME: every entry's modification time. SOURCE_DATE_EPOCH wins when set (reproducible-builds.org);
- *  otherwise a constant, so the same inputs give the same bytes on any day. */
+/** MAX_TAR_MTIME: the latest time a tar header's 11 octal digits hold (077777777777 s, in 2242). */
+export const MAX_TAR_MTIME = 0o77777777777;
+
+/** MTIME: every entry's modification time. SOURCE_DATE_EPOCH wins when set (reproducible-builds.org): whole seconds since
+ *  1970, 0 to MAX_TAR_MTIME, anything else an input error rather than silently ignored; unset or empty, a constant, so the
+ *  same inputs give the same bytes on any day. */
 export function tarMtime(env: NodeJS.ProcessEnv = process.env): Date {
   const sde = env.SOURCE_DATE_EPOCH;
-  if (sde !== undefined && /^\d{1,12}$/.test(sde)) return new Date(Number(sde) * 1000);
-  return new Date(Date.UTC(2000, 0, 1)); // a constant; any fixed value would do
+  if (sde === undefined || sde === "") return new Date(Date.UTC(2000, 0, 1)); // a constant; any fixed value would do
+  if (!/^(0|[1-9]\d{0,10})$/.test(sde) || Number(sde) > MAX_TAR_MTIME) {
+    throw new InputError("source-date-epoch", `SOURCE_DATE_EPOCH=${JSON.stringify(sde).slice(1, -1)}: not a time a tar header holds (whole seconds since 1970, 0 to ${MAX_TAR_MTIME}); unset it or give e.g. $(git log -1 --format=%ct)`);
+  }
+  return new Date(Number(sde) * 1000);
 }
 
 /** OWNER: entries belong to root (uid/gid 0, names "root"): the bundle installs as root anyway,

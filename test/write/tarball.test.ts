@@ -1,4 +1,5 @@
 import { suite } from "uvu";
+import { InputError } from "../../src/errors.js";
 import * as assert from "uvu/assert";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -48,8 +49,22 @@ test("should hold one top folder, sorted entries, root owner, fixed mtime and th
 
 test("should take the mtime from SOURCE_DATE_EPOCH, else a constant", () => {
   assert.is(tarMtime({ SOURCE_DATE_EPOCH: "1700000000" }).toISOString(), "2023-11-14T22:13:20.000Z");
+  assert.is(tarMtime({ SOURCE_DATE_EPOCH: "0" }).toISOString(), "1970-01-01T00:00:00.000Z");
+  assert.is(tarMtime({ SOURCE_DATE_EPOCH: String(0o77777777777) }).getTime(), 0o77777777777 * 1000, "the last second a tar header holds");
   assert.is(tarMtime({}).toISOString(), "2000-01-01T00:00:00.000Z");
-  assert.is(tarMtime({ SOURCE_DATE_EPOCH: "soon" }).toISOString(), "2000-01-01T00:00:00.000Z");
+  assert.is(tarMtime({ SOURCE_DATE_EPOCH: "" }).toISOString(), "2000-01-01T00:00:00.000Z");
+});
+
+test("should refuse a SOURCE_DATE_EPOCH a tar header cannot hold, or that is no whole number of seconds, as an input error", () => {
+  for (const sde of ["soon", "8589934592", "17000000000000", "-1", "1.5", "01700000000", " 1700000000", "1e9"]) {
+    try {
+      tarMtime({ SOURCE_DATE_EPOCH: sde });
+      assert.unreachable(sde);
+    } catch (e) {
+      assert.instance(e, InputError, sde);
+      assert.match((e as Error).message, /SOURCE_DATE_EPOCH=.*not a time a tar header holds/, sde);
+    }
+  }
 });
 
 test.run();
