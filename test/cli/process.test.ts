@@ -1,8 +1,9 @@
-// The CLI run from the sources as a process: a reader that closes its pipe early.
+// The CLI run from the sources as a process: a reader that closes its pipe early, and the
+// packages a run loads.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cli, CLI_FROM_SOURCE } from "../helpers/cli.js";
 import { needTool, ROOT, withTmp } from "../helpers/tools.js";
@@ -61,4 +62,35 @@ test("a closed stderr should end the writing, not the run: warnings of a run, pr
   });
 });
 
+const loads = suite("the CLI as a process: what a run loads");
+
+/** loadedPackages: the node_modules packages a CLI run from the sources resolved. */
+function loadedPackages(args: string[]): Set<string> {
+  return withTmp("loads-", (t) => {
+    const trace = path.join(t.dir, "trace");
+    const [node, ...rest] = CLI_FROM_SOURCE;
+    const r = spawnSync(node!, [...rest.slice(0, -1), "--import", path.join(ROOT, "test/helpers/trace-loads.mjs"), rest.at(-1)!, ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, KUBEBUNDLE_TRACE_LOADS: trace },
+    });
+    assert.is(r.status, 0, r.stderr);
+    const urls = readFileSync(trace, "utf8").split("\n");
+    return new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => !!p && p !== "tsx"));
+  });
+}
+
+loads("yargs should read every command line; a no-change re-run should load none of the heavy packages", () => {
+  withTmp("loads-out-", (t) => {
+    const spec = ecdsaSpec(t.dir);
+    const out = path.join(t.dir, "out");
+    const scratch = loadedPackages(["generate", spec, "--out", out, "--quiet"]);
+    for (const p of ["yargs", "pkijs", "archiver", "ajv"]) assert.ok(scratch.has(p), `${p} not loaded by a run from scratch: ${[...scratch].join(", ")}`);
+    const again = loadedPackages(["generate", spec, "--out", out, "--quiet"]);
+    assert.ok(again.has("yargs"), [...again].join(", "));
+    for (const heavy of ["pkijs", "asn1js", "ajv", "archiver", "yaml", "ejs"]) assert.not.ok(again.has(heavy), `${heavy} loaded by a no-change run`);
+  });
+});
+
 test.run();
+loads.run();
