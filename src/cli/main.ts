@@ -2,7 +2,7 @@
 // yargs reads every command line. What it would misread is configured here: a catch-all command
 // for a line that names no command, and a check refusing a switch given a value.
 import type { Argv, CommandModule } from "yargs";
-import { InputError, formatProblem } from "../errors.js";
+import { InputError, formatProblem, type Problem } from "../errors.js";
 import { processIo, type Ctx, type Io } from "./io.js";
 import { VERSION } from "./version.js";
 import { validateCommand, VALIDATE_OPTIONS } from "./commands/validate.js";
@@ -12,17 +12,21 @@ import { inspectCommand, INSPECT_OPTIONS } from "./commands/inspect.js";
 /** OptionTable: a command's options as its builder declares them. */
 type OptionTable = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
 
-/** Command: one subcommand and its options. */
+/** Command: one subcommand, its options, and how its --json output names a failure. */
 interface Command {
   make: (ctx: Ctx) => CommandModule<any, any>;
   options: OptionTable;
+  /** The argument naming what a failure without a located problem concerns: the `file` of its --json problem. */
+  subject: string;
+  /** Fields the command's --json output of a failure starts with. */
+  failed?: Record<string, unknown>;
 }
 
 /** COMMANDS: every subcommand. */
 const COMMANDS: readonly Command[] = [
-  { make: validateCommand, options: VALIDATE_OPTIONS },
-  { make: generateCommand, options: GENERATE_OPTIONS },
-  { make: inspectCommand, options: INSPECT_OPTIONS },
+  { make: validateCommand, options: VALIDATE_OPTIONS, subject: "spec", failed: { valid: false } },
+  { make: generateCommand, options: GENERATE_OPTIONS, subject: "out" },
+  { make: inspectCommand, options: INSPECT_OPTIONS, subject: "path" },
 ];
 
 /** GLOBAL_SWITCHES: the switches yargs gives every command line. */
@@ -35,6 +39,10 @@ class UsageError extends Error {}
 interface Reading {
   /** The command the line names, once yargs has started reading its options. */
   command?: Command;
+  /** The arguments the command's handler got, once it runs. */
+  args?: Record<string, unknown>;
+  /** true when yargs read --json on the line. */
+  json: boolean;
 }
 
 /** shown: a command-line word as a message shows it (quoted when empty or holding spaces or controls). */
@@ -45,6 +53,16 @@ function shown(word: string): string {
 /** nameOf: the word that names `c` on the command line. */
 function nameOf(c: Command): string {
   return String(c.make({ io: processIo, code: 0 }).command).split(" ")[0]!;
+}
+
+/** failureJson: what --json prints on stdout when a run fails, for every command: the error's code and its problems. */
+function failureJson(error: string, problems: readonly Problem[], failed: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...failed, error, problems }, null, 2);
+}
+
+/** problemsOf: an InputError's problems; one about `file` when it has none of its own. */
+function problemsOf(e: InputError, file: string): Problem[] {
+  return e.problems.length > 0 ? e.problems : [{ file, pointer: "", message: e.message, severity: "error" }];
 }
 
 /** reportError: InputError -> its problems and exit 2; anything else -> the stack and exit 1. */
@@ -58,19 +76,29 @@ export function reportError(e: unknown, io: Io): number {
   return 1;
 }
 
-/** reportFailure: a failed run as lines on stderr; the exit code. */
+/** reportFailure: a failed run as lines on stderr, or with --json as failure JSON on stdout; the exit code. */
 function reportFailure(e: unknown, reading: Reading, io: Io): number {
+  const { command, json } = reading;
   if (e instanceof UsageError) {
-    io.err(`error: ${e.message} (see kubebundle ${reading.command ? `${nameOf(reading.command)} ` : ""}--help)`);
+    const help = `kubebundle ${command ? `${nameOf(command)} ` : ""}--help`;
+    if (!json) io.err(`error: ${e.message} (see ${help})`);
+    else io.out(failureJson("usage", [{ file: "", pointer: "", message: e.message, hint: help, severity: "error" }], command?.failed));
     return 2;
   }
+  if (!json || !command) return reportError(e, io);
+  if (e instanceof InputError) {
+    io.out(failureJson(e.code, problemsOf(e, String(reading.args?.[command.subject] ?? "")), command.failed));
+    return 2;
+  }
+  const message = `internal error (please report it): ${e instanceof Error ? e.message : String(e)}`;
+  io.out(failureJson("internal", [{ file: "", pointer: "", message, severity: "error" }], command.failed));
   return reportError(e, io);
 }
 
 /** main: runs kubebundle with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const ctx: Ctx = { io, code: 0 };
-  const reading: Reading = {};
+  const reading: Reading = { json: false };
   const cli = await yargsCli(ctx, argv, reading);
   try {
     let output = "";
@@ -122,16 +150,23 @@ async function yargsCli(ctx: Ctx, argv: readonly string[], reading: Reading): Pr
       // Throwing stops yargs before any handler runs: a mistyped command line changes nothing.
       // yargs reports some usage mistakes as a YError rather than a message.
       if (err && !(err instanceof UsageError) && err.name !== "YError") throw err;
+      if (cli.parsed) reading.json = cli.parsed.argv.json === true; // the command's own reading by now
       throw err instanceof UsageError ? err : new UsageError(msg ?? err?.message ?? "bad usage");
     });
   for (const c of COMMANDS) {
     const module = c.make(ctx);
     const builder = module.builder as (y: Argv) => Argv;
+    const handler = module.handler;
     cli = cli.command({
       ...module,
       builder: (y) => {
         reading.command = c;
         return builder(y);
+      },
+      handler: (args) => {
+        reading.args = args;
+        reading.json = args.json === true;
+        return handler(args);
       },
     });
   }
@@ -146,6 +181,7 @@ async function yargsCli(ctx: Ctx, argv: readonly string[], reading: Reading): Pr
       return y;
     },
     handler: (args) => {
+      reading.json = args.json === true;
       const list = `name a command: ${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
       const word = args.command as string | undefined;
       throw new UsageError(word === undefined ? list : `unknown command: ${shown(word)}; ${list}`);

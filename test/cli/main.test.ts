@@ -31,7 +31,7 @@ test("should not print a summary when validate gets an unknown option", async ()
 test("should name a mistyped command as a command, with the commands there are, and an extra argument as an argument", async () => {
   for (const [argv, word] of [
     [["generat", EXAMPLE], "generat"],
-    [["--json", "valdate"], "valdate"],
+    [["--force", "valdate"], "valdate"],
     [["-q", "generat"], "generat"],
     [["--out", "o", "inspct", "out"], "inspct"],
     [[""], '""'],
@@ -93,6 +93,55 @@ test("should refuse a switch given a value other than true or false, before doin
     assert.is(off.code, 0);
     assert.match(off.out, /: valid\n/);
     assert.is(JSON.parse((await cli("validate", EXAMPLE, "--json=true")).out).valid, true);
+  });
+});
+
+test("should print a usage error as JSON on stdout when yargs read --json, as a line on stderr otherwise", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const r = await cli("generate", EXAMPLE, "--json", "--out", out, "--frce");
+    assert.is(r.code, 2);
+    assert.is(r.err, "");
+    assert.equal(JSON.parse(r.out), {
+      error: "usage",
+      problems: [{ file: "", pointer: "", message: "Unknown argument: frce", hint: "kubebundle generate --help", severity: "error" }],
+    });
+    const unknown = await cli("--json", "valdate");
+    assert.is(unknown.code, 2);
+    assert.match(JSON.parse(unknown.out).problems[0].message, /^unknown command: valdate; name a command: validate, generate or inspect$/);
+    const v = await cli("validate", EXAMPLE, "--json", "extra");
+    assert.is(v.code, 2);
+    assert.is(JSON.parse(v.out).valid, false, "validate's JSON says valid: false on every failure");
+    // --json given a bad value is the mistake itself: yargs read it as false.
+    const bad = await cli("generate", EXAMPLE, "--out", out, "--json=yes");
+    assert.is(bad.code, 2);
+    assert.is(bad.out, "");
+    assert.match(bad.err, /^error: --json is a switch/);
+    assert.not.ok(existsSync(out), "nothing written");
+  });
+});
+
+test("generate --json should print its failures as JSON on stdout: each problem with its place and hint", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const spec = path.join(ROOT, "test/fixtures/spec/invalid-cidr-host-bits.json");
+    const r = await cli("generate", spec, "--out", out, "--json");
+    assert.is(r.code, 2);
+    assert.is(r.err, "");
+    const j = JSON.parse(r.out);
+    assert.is(j.error, "spec-invalid");
+    assert.equal(j.problems, [{ file: spec, pointer: "/serviceCIDR", message: "has host bits set", hint: "10.254.0.0/16", severity: "error", line: 2, col: 18 }]);
+    assert.not.ok(existsSync(out), "nothing written");
+    // A failure without a place in a file is about the output folder.
+    writeFileSync(path.join(t.dir, ".out.kubebundle.lock"), String(process.ppid));
+    const busy = await cli("generate", EXAMPLE, "--out", out, "--json");
+    assert.is(busy.code, 2);
+    const b = JSON.parse(busy.out);
+    assert.is(b.error, "out-busy");
+    assert.is(b.problems.length, 1);
+    assert.is(b.problems[0].file, out);
+    assert.is(b.problems[0].pointer, "");
+    assert.match(b.problems[0].message, new RegExp(`another kubebundle run \\(pid ${process.ppid}\\)`));
   });
 });
 
