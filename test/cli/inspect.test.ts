@@ -156,6 +156,20 @@ test("should exit 2 for a missing path, a folder without certificates, or an unr
   assert.match(junk.err, /junk\.tar\.gz: not a readable tarball/);
 });
 
+test("should print a failure as JSON on stdout with --json, naming the path", async () => {
+  const missing = await cli("inspect", at("nope"), "--json");
+  assert.is(missing.code, 2);
+  assert.is(missing.err, "");
+  assert.equal(JSON.parse(missing.out), {
+    error: "inspect-not-found",
+    problems: [{ file: at("nope"), pointer: "", message: `${at("nope")}: no such file or folder (give a .pem file, an output folder such as out/, or a node tarball)`, severity: "error" }],
+  });
+  writeFileSync(at("junk.tar.gz"), "not gzip");
+  const junk = JSON.parse((await cli("inspect", at("junk.tar.gz"), "--json")).out);
+  assert.is(junk.error, "inspect-unreadable");
+  assert.match(junk.problems[0].message, /junk\.tar\.gz: not a readable tarball/);
+});
+
 test("should explain itself with --help", async () => {
   const r = await cli("inspect", "--help");
   assert.is(r.code, 0);

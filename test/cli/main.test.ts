@@ -1,13 +1,13 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
 import { hasTool, nobodyCanRead, ROOT, withTmp } from "../helpers/tools.js";
 import { EXAMPLE, ecdsaSpec } from "../helpers/specs.js";
 
-const test = suite("main: usage errors");
+const test = suite("main: the command line");
 
 
 test("should stop at a mistyped option before doing anything (exit 2, out/ not created)", async () => {
@@ -15,7 +15,7 @@ test("should stop at a mistyped option before doing anything (exit 2, out/ not c
     const out = path.join(t.dir, "out");
     const r = await cli("generate", EXAMPLE, "--out", out, "--frce");
     assert.is(r.code, 2);
-    assert.match(r.err, /Unknown argument: frce/);
+    assert.match(r.err, /^error: Unknown argument: frce \(see kubebundle generate --help\)$/);
     assert.not.ok(existsSync(out), "nothing written");
     assert.is(r.out, "");
   });
@@ -28,24 +28,46 @@ test("should not print a summary when validate gets an unknown option", async ()
   assert.match(r.err, /Unknown argument: bogus/);
 });
 
-test("should name a mistyped command as a command, and an extra argument as an argument", async () => {
-  const r = await cli("generat", EXAMPLE);
-  assert.is(r.code, 2);
-  assert.is(r.out, "");
-  assert.match(r.err, /^error: Unknown command: generat; name a command: validate, generate, inspect \(see kubebundle --help\)$/);
+test("should name a mistyped command as a command, with the commands there are, and an extra argument as an argument", async () => {
+  for (const [argv, word] of [
+    [["generat", EXAMPLE], "generat"],
+    [["--force", "valdate"], "valdate"],
+    [["-q", "generat"], "generat"],
+    [["--out", "o", "inspct", "out"], "inspct"],
+    [[""], '""'],
+  ] as const) {
+    const r = await cli(...argv);
+    assert.is(r.code, 2, argv.join(" "));
+    assert.match(r.err, new RegExp(`^error: unknown command: ${word}; name a command: validate, generate or inspect \\(see kubebundle --help\\)$`), argv.join(" "));
+  }
   const extra = await cli("validate", EXAMPLE, "extra");
   assert.is(extra.code, 2);
   assert.match(extra.err, /Unknown argument: extra/);
-  assert.is((await cli("--version")).code, 0);
-  const help = await cli("help");
-  assert.is(help.code, 0, help.err);
-  assert.match(help.out, /Commands:/);
-  const empty = await cli("");
-  assert.is(empty.code, 2);
-  assert.match(empty.err, /^error: Unknown command: ""; name a command/);
-  const dashes = await cli("--", "generate");
-  assert.is(dashes.code, 2);
-  assert.match(dashes.err, /^error: name a command: validate, generate, inspect/);
+  for (const argv of [[], ["--", "generate"], ["-q"]]) {
+    const r = await cli(...argv);
+    assert.is(r.code, 2, argv.join(" "));
+    assert.match(r.err, /^error: name a command: validate, generate or inspect \(see kubebundle --help\)$/, argv.join(" "));
+  }
+});
+
+test("should show help for 'help', --help and -h, and the version for --version, on every command", async () => {
+  for (const argv of [["help"], ["--help"], ["-h"]]) {
+    const r = await cli(...argv);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /Commands:\n {2}kubebundle validate \[spec\][^]*kubebundle generate \[spec\][^]*kubebundle inspect <path>/);
+    assert.not.match(r.out, /\[words\.\.\]|--force|--quiet/, "the catch-all and the commands' options stay out of the top help");
+  }
+  const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+  assert.is((await cli("--version")).out, version);
+  for (const command of ["validate", "generate", "inspect"]) {
+    const help = await cli(command, "--help");
+    assert.is(help.code, 0, help.err);
+    assert.match(help.out, new RegExp(`^kubebundle ${command} `));
+    assert.match(help.out, /--json/);
+    const v = await cli(command, "--version");
+    assert.is(v.code, 0, v.err);
+    assert.is(v.out, version);
+  }
 });
 
 test("should refuse a switch given a value other than true or false, before doing anything", async () => {
@@ -71,6 +93,55 @@ test("should refuse a switch given a value other than true or false, before doin
     assert.is(off.code, 0);
     assert.match(off.out, /: valid\n/);
     assert.is(JSON.parse((await cli("validate", EXAMPLE, "--json=true")).out).valid, true);
+  });
+});
+
+test("should print a usage error as JSON on stdout when yargs read --json, as a line on stderr otherwise", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const r = await cli("generate", EXAMPLE, "--json", "--out", out, "--frce");
+    assert.is(r.code, 2);
+    assert.is(r.err, "");
+    assert.equal(JSON.parse(r.out), {
+      error: "usage",
+      problems: [{ file: "", pointer: "", message: "Unknown argument: frce", hint: "kubebundle generate --help", severity: "error" }],
+    });
+    const unknown = await cli("--json", "valdate");
+    assert.is(unknown.code, 2);
+    assert.match(JSON.parse(unknown.out).problems[0].message, /^unknown command: valdate; name a command: validate, generate or inspect$/);
+    const v = await cli("validate", EXAMPLE, "--json", "extra");
+    assert.is(v.code, 2);
+    assert.is(JSON.parse(v.out).valid, false, "validate's JSON says valid: false on every failure");
+    // --json given a bad value is the mistake itself: yargs read it as false.
+    const bad = await cli("generate", EXAMPLE, "--out", out, "--json=yes");
+    assert.is(bad.code, 2);
+    assert.is(bad.out, "");
+    assert.match(bad.err, /^error: --json is a switch/);
+    assert.not.ok(existsSync(out), "nothing written");
+  });
+});
+
+test("generate --json should print its failures as JSON on stdout: each problem with its place and hint", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const spec = path.join(ROOT, "test/fixtures/spec/invalid-cidr-host-bits.json");
+    const r = await cli("generate", spec, "--out", out, "--json");
+    assert.is(r.code, 2);
+    assert.is(r.err, "");
+    const j = JSON.parse(r.out);
+    assert.is(j.error, "spec-invalid");
+    assert.equal(j.problems, [{ file: spec, pointer: "/serviceCIDR", message: "has host bits set", hint: "10.254.0.0/16", severity: "error", line: 2, col: 18 }]);
+    assert.not.ok(existsSync(out), "nothing written");
+    // A failure without a place in a file is about the output folder.
+    writeFileSync(path.join(t.dir, ".out.kubebundle.lock"), String(process.ppid));
+    const busy = await cli("generate", EXAMPLE, "--out", out, "--json");
+    assert.is(busy.code, 2);
+    const b = JSON.parse(busy.out);
+    assert.is(b.error, "out-busy");
+    assert.is(b.problems.length, 1);
+    assert.is(b.problems[0].file, out);
+    assert.is(b.problems[0].pointer, "");
+    assert.match(b.problems[0].message, new RegExp(`another kubebundle run \\(pid ${process.ppid}\\)`));
   });
 });
 

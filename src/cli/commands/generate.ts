@@ -7,7 +7,7 @@ import type { Ctx } from "../io.js";
 import type { GenerateReport } from "../../generate.js";
 
 /** GenerateArgs: what a generate command line says. */
-export interface GenerateArgs {
+interface GenerateArgs {
   spec: string;
   out: string;
   force: boolean;
@@ -15,10 +15,7 @@ export interface GenerateArgs {
   json: boolean;
 }
 
-/** GENERATE_SPEC: the positional spec file and its default. */
-export const GENERATE_SPEC = { name: "spec", default: "cluster.json", describe: "cluster spec (JSON)" } as const;
-
-/** GENERATE_OPTIONS: generate's options, read by its yargs builder and by plain-generate.ts. */
+/** GENERATE_OPTIONS: generate's options. */
 export const GENERATE_OPTIONS = {
   out: { type: "string", default: "out", describe: "output folder" },
   force: { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" },
@@ -44,10 +41,10 @@ export function table(r: GenerateReport): string {
 /** generateCommand: validate, plan, pki, render, write; exit 2 on bad input with out/ untouched. */
 export function generateCommand(ctx: Ctx): CommandModule<object, GenerateArgs> {
   return {
-    command: `generate [${GENERATE_SPEC.name}]`,
+    command: "generate [spec]",
     describe: "write or refresh the output folder: PKI, kubeconfigs, units, install.sh, tarballs, manifest",
     builder: (y) => {
-      let b = y.positional(GENERATE_SPEC.name, { type: "string", default: GENERATE_SPEC.default, describe: GENERATE_SPEC.describe });
+      let b = y.positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" });
       for (const [name, o] of Object.entries(GENERATE_OPTIONS)) {
         b = b.option(name, { type: o.type, default: o.default, describe: o.describe, ...("short" in o ? { alias: o.short } : {}), ...(o.type === "string" ? { requiresArg: true } : {}) });
       }
@@ -58,7 +55,7 @@ export function generateCommand(ctx: Ctx): CommandModule<object, GenerateArgs> {
 }
 
 /** runGenerate: one generate run as the command line asked; throws InputError for bad input. */
-export async function runGenerate(args: GenerateArgs, ctx: Ctx): Promise<void> {
+async function runGenerate(args: GenerateArgs, ctx: Ctx): Promise<void> {
   const { generate } = await import("../../generate.js");
   const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
   // Ctrl-C / SIGTERM: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.

@@ -1,6 +1,6 @@
 // `kubebundle validate [SPEC]`: every problem of a spec, or a summary of what generate would make.
 import type { CommandModule } from "yargs";
-import { formatProblem, InputError } from "../../errors.js";
+import { formatProblem } from "../../errors.js";
 import type { Ctx } from "../io.js";
 
 interface Args {
@@ -13,7 +13,7 @@ export const VALIDATE_OPTIONS = {
   json: { type: "boolean", default: false, describe: "print the result as JSON" },
 } as const;
 
-/** validateCommand: exit 0 and a summary when valid; exit 2 and one line per problem otherwise. */
+/** validateCommand: exit 0 and a summary when valid; exit 2 and one line per problem otherwise (main prints them, as JSON with --json). */
 export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
   return {
     command: "validate [spec]",
@@ -25,19 +25,13 @@ export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
     handler: async (args) => {
       const { loadSpec } = await import("../../spec/load.js");
       const { summarise } = await import("../../spec/summary.js");
-      try {
-        const { cluster, warnings } = loadSpec(args.spec);
-        if (cluster.caFiles) await (await import("../../pki/index.js")).checkSpecCa(cluster);
-        const summary = summarise(cluster);
-        if (args.json) ctx.io.out(JSON.stringify({ valid: true, problems: warnings, summary }, null, 2));
-        else {
-          for (const w of warnings) ctx.io.err(formatProblem(w));
-          ctx.io.out(summary.text);
-        }
-      } catch (e) {
-        if (!(e instanceof InputError) || !args.json) throw e;
-        ctx.io.out(JSON.stringify({ valid: false, problems: e.problems.length ? e.problems : [{ file: args.spec, pointer: "", message: e.message, severity: "error" }] }, null, 2));
-        ctx.code = 2;
+      const { cluster, warnings } = loadSpec(args.spec);
+      if (cluster.caFiles) await (await import("../../pki/index.js")).checkSpecCa(cluster);
+      const summary = summarise(cluster);
+      if (args.json) ctx.io.out(JSON.stringify({ valid: true, problems: warnings, summary }, null, 2));
+      else {
+        for (const w of warnings) ctx.io.err(formatProblem(w));
+        ctx.io.out(summary.text);
       }
     },
   };
