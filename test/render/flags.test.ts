@@ -124,6 +124,8 @@ effective("leaderElectionOf should read extraArgs durations in whole seconds, ro
   assert.equal(leaderElectionOf(fixture("valid-guide-1.16.json")), { leaseDurationSeconds: 15, retryPeriodSeconds: 2 });
   assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": "1m30s", "leader-elect-retry-period": "500ms" })), { leaseDurationSeconds: 90, retryPeriodSeconds: 1 });
   assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": "0.1m" })), { leaseDurationSeconds: 6, retryPeriodSeconds: 2 });
+  assert.equal(leaderElectionOf(withArgs({ "leader-elect-retry-period": "1ns" })), { leaseDurationSeconds: 15, retryPeriodSeconds: 1 }, "a nanosecond waits a whole second");
+  assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": "1h", "leader-elect-retry-period": "1.000000001s" })), { leaseDurationSeconds: 3600, retryPeriodSeconds: 2 });
   assert.equal(leaderElectionOf(withArgs({ "leader-elect-lease-duration": null, "leader-elect-retry-period": null })), { leaseDurationSeconds: 15, retryPeriodSeconds: 2 });
   assert.throws(() => leaderElectionOf(withArgs({ "leader-elect-retry-period": "2" })), /not a positive Go duration/);
 });

@@ -348,6 +348,66 @@ more("should refuse klog's --one-output before 1.20 (klog v2.4.0) and take it fr
   assert.match(oneOutput("1.26.0")[0]!.message, /--one-output was removed in Kubernetes 1\.26/);
 });
 
+more("should refuse endpoint hosts that are no RFC 1123 name or IP literal, and ports outside 1-65535", () => {
+  const at = (endpoint: string) => withSpec({ apiServer: { endpoint } }).filter((p) => p.pointer === "/apiServer/endpoint");
+  for (const host of ["a;b", "a&b", "a(b", "a)b", "a!b", "a{b", "a}b", "a*b", "a=b", "a,b", "a~b", "a+b", "-a", "a-", "a..b", ".a", "a_b", "x".repeat(64), "1.2.3", "256.1.1.1", "[10.0.0.1]", "[::g]"]) {
+    const p = at(`https://${host}:6443`);
+    assert.equal(p.map((x) => x.severity), ["error"], host);
+  }
+  for (const port of ["0", "65536", "06443", "-1"]) assert.equal(at(`https://api.example:${port}`).map((x) => x.severity), ["error"], port);
+  assert.match(at("https://api.example:0")[0]!.message, /port "0" is not a port number 1-65535/);
+  for (const ok of ["https://api.example:6443", "https://API-1.example.com:443", "https://10.0.0.100:8443", "https://[2001:db8::1]:6443", "https://api:6443/"]) {
+    assert.equal(at(ok), [], ok);
+  }
+  const noPort = at("https://api.example");
+  assert.equal(noPort.map((x) => [x.severity, x.hint]), [["warning", "https://api.example:443"]]);
+  assert.match(noPort[0]!.message, /names no port: kubeconfigs will use https's 443/);
+});
+
+more("should refuse an IPv4-mapped IPv6 node address, offering the IPv4 address when it is usable", () => {
+  const at = (ip: string) => withSpec({ nodes: [{ name: "cp-1", ip }, { name: "cp-2", ip: "10.0.0.2" }] }).filter((p) => p.pointer === "/nodes/0/ip");
+  const loop = at("::ffff:127.0.0.1");
+  assert.equal(loop.map((x) => [x.severity, x.hint]), [["error", undefined]]);
+  assert.match(loop[0]!.message, /is an IPv4-mapped IPv6 address/);
+  assert.equal(at("::ffff:10.0.0.1").map((x) => x.hint), ["10.0.0.1"]);
+});
+
+more("should refuse a serviceCIDR prefix with a leading zero rather than write it verbatim", () => {
+  const at = (serviceCIDR: string) => withSpec({ serviceCIDR }).filter((p) => p.pointer === "/serviceCIDR");
+  for (const c of ["10.254.0.0/016", "10.254.0.0/00", "fd00::/0108"]) assert.equal(at(c).map((x) => x.severity), ["error"], c);
+  for (const c of ["10.254.0.0/16", "fd00::/108", "0.0.0.0/0"]) assert.equal(at(c).filter((x) => x.message.includes("CIDR")), [], c);
+});
+
+more("should bound node paths: at most 1024 characters, no name over 255", () => {
+  const at = (dataDir: string) => withSpec({ paths: { dataDir } }).filter((p) => p.pointer === "/paths/dataDir");
+  const parts = (n: number, len: number) => `/${Array(n).fill("d".repeat(len)).join("/")}`;
+  assert.equal(at(parts(4, 255)), [], "1021 characters in names of 255");
+  assert.match(at(parts(5, 204))[0]!.message, /is 1025 characters long; kubebundle takes node paths of at most 1024/);
+  assert.match(at(`/data/${"x".repeat(256)}`)[0]!.message, /folder name longer than 255/);
+});
+
+more("should bound leader-election durations to 1h, the wait check-ha.sh can hold, and take any positive one below", () => {
+  const at = (v: string) => withSpec({ controllerManager: { extraArgs: { "leader-elect-retry-period": v } } }).filter((p) => p.severity === "error");
+  assert.equal(at("1ns"), []);
+  assert.equal(at("1h").map((p) => p.message), ["--leader-elect-renew-deadline=10s must be longer than 1.2 x the retry period (--leader-elect-retry-period=1h): kube-controller-manager refuses to start otherwise"]);
+  const long = withSpec({ controllerManager: { extraArgs: { "leader-elect-lease-duration": "2000000h" } } }).filter((p) => p.severity === "error");
+  assert.equal(long.map((p) => [p.pointer, p.hint]), [["/controllerManager/extraArgs/leader-elect-lease-duration", "1h"]]);
+  assert.match(long[0]!.message, /longer than kubebundle accepts for leader election \(at most 1h/);
+});
+
+more("should warn about fields that have no effect: caCSR beside an imported CA, O in pki.names", () => {
+  const base = JSON.parse(readFileSync(fixture("valid-minimal.json"), "utf8")) as Record<string, any>;
+  const warnings = (pki: Record<string, unknown>) =>
+    checkSpec(JSON.stringify({ ...base, pki: { ...base.pki, ...pki } }), fixture("inline.json")).problems.filter((p) => p.severity === "warning");
+  assert.equal(warnings({ caCSR: { CN: "x" } }), [], "caCSR without pki.ca names the CA kubebundle creates");
+  const ca = { certFile: "../pki/ca.pem", keyFile: "../pki/ca-key.pem" };
+  const withCa = checkSpec(JSON.stringify({ ...base, pki: { ...base.pki, ca, caCSR: { CN: "x" } } }), fixture("inline.json")).problems;
+  assert.ok(withCa.some((p) => p.pointer === "/pki/caCSR" && p.severity === "warning" && /is ignored: pki.ca imports the CA/.test(p.message)), JSON.stringify(withCa));
+  const o = warnings({ names: [{ C: "CN", O: "mine" }] });
+  assert.equal(o.map((p) => p.pointer), ["/pki/names/0/O"]);
+  assert.match(o[0]!.message, /is ignored: every certificate sets its own O/);
+});
+
 more.run();
 
 rules("should give line and column of a syntax error", () => {
