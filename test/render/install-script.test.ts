@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -7,7 +8,7 @@ import { LAYOUT, MODES, UNIT_NAME, workingDir } from "../../src/components/layou
 import { sha256sums } from "../../src/plan/sha256sums.js";
 import { renderInstallScript, shellQuote, type InstallScriptInput } from "../../src/render/install-script.js";
 import type { Cluster } from "../../src/spec/cluster.js";
-import { needTool, ROOT, tmp, withTmp } from "../helpers/tools.js";
+import { hasTool, needTool, ROOT, tmp, withTmp } from "../helpers/tools.js";
 import { snapshot } from "../helpers/snapshot.js";
 
 // --- a realistic bundle, built the way the generate step builds one ---
@@ -103,9 +104,12 @@ function standIns(parent: string, opts: { uid?: number; state?: string } = {}): 
 /** Runs install.sh by its absolute path from another folder, with `bin` first on PATH. */
 function install(b: Bundle, args: string[], bin?: string): Run {
   const PATH = bin ? `${bin}:${process.env.PATH}` : process.env.PATH;
-  const r = spawnSync(b.script, args, { cwd: path.dirname(path.dirname(b.dir)), encoding: "utf8", env: { ...process.env, PATH } });
+  const r = spawnSync(b.script, args, { cwd: path.dirname(path.dirname(b.dir)), encoding: "utf8", env: { ...process.env, PATH }, ...BOUNDED });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+
+/** A run that hangs (a FIFO read by the script...) is killed and fails its test instead of blocking the suite. */
+const BOUNDED = { timeout: 60_000, killSignal: "SIGKILL" } as const;
 
 function ok(r: Run): Run {
   assert.is(r.code, 0, `exit ${r.code}\n${r.out}\n${r.err}`);
@@ -496,3 +500,316 @@ service("should neither enable nor restart with --no-start, and only ask is-acti
 });
 
 service.run();
+
+// --- install.sh stays inside its root, and finds every problem before its first change ---
+
+/** refused: exit 1 before any change line, `needle` among the reasons, and the closing line. */
+function refused(r: Run, needle: string): void {
+  assert.is(r.code, 1, `exit ${r.code}\n${r.out}\n${r.err}`);
+  assert.match(r.err, needle);
+  assert.match(r.err, /install\.sh: nothing was installed or changed\n$/);
+  assert.not.match(r.out, /^(new|changed|mkdir|mode|owner) /m);
+}
+
+/** refusedBoth: `run` refuses with `needle` under --dry-run and for real, and no folder of `watched` changes at all. */
+function refusedBoth(run: (args: string[]) => Run, args: string[], needle: string, watched: string[]): void {
+  const before = watched.map((d) => snapshot(d, { identity: true }));
+  refused(run([...args, "--dry-run"]), needle);
+  refused(run(args), needle);
+  assert.equal(watched.map((d) => snapshot(d, { identity: true })), before, "nothing changed");
+}
+
+const fileOf = (b: Bundle, suffix: string): BundleFile => b.files.find((f) => f.target.endsWith(suffix))!;
+
+/** A folder outside the install root holding one file, for links to point at. */
+function outsideDir(parent: string): string {
+  const dir = path.join(parent, "outside");
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "keep"), "keep\n");
+  return dir;
+}
+
+/** unshared: install.sh run in a private mount namespace after the shell commands `mounts`; the mounts end with it. */
+function unshared(b: Bundle, mounts: string, args: string[], bin?: string): Run {
+  const PATH = bin ? `${bin}:${process.env.PATH}` : process.env.PATH;
+  const r = spawnSync("unshare", ["-m", "--propagation", "private", "sh", "-c", `${mounts} && exec "$0" "$@"`, b.script, ...args], {
+    cwd: path.dirname(path.dirname(b.dir)),
+    encoding: "utf8",
+    env: { ...process.env, PATH },
+    ...BOUNDED,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let unshareWorks: boolean | undefined;
+/** canUnshare: true when this process may make a private mount namespace (root, unshare present and allowed). */
+function canUnshare(): boolean {
+  unshareWorks ??= isRoot && hasTool("unshare") && spawnSync("unshare", ["-m", "--propagation", "private", "true"], { stdio: "ignore" }).status === 0;
+  if (!unshareWorks) console.log("\n  !!! skipped: needs uid 0 and a private mount namespace (unshare -m --propagation private)\n");
+  return unshareWorks;
+}
+
+const links = suite("install.sh --root: no symlink is followed");
+
+for (const { link, backup } of [
+  { link: "etc", backup: false },
+  { link: "etc/kubernetes", backup: false },
+  { link: "etc/kubernetes/cert", backup: false },
+  { link: "data", backup: false },
+  { link: "data/k8s/k8s/kube-controller-manager", backup: false },
+  { link: "var", backup: true },
+  { link: "var/backups", backup: true },
+  { link: "var/backups/kubebundle", backup: true },
+]) {
+  const when = backup ? ", with a changed file to back up" : "";
+  links(`should refuse DIR/${link} -> a folder outside DIR${when}: the link named, nothing changed inside or outside`, () => {
+    const { t, b, T } = setup();
+    try {
+      const outside = outsideDir(t.dir);
+      if (backup) {
+        ok(install(b, ["--root", T]));
+        writeFileSync(T + fileOf(b, ".kubeconfig").target, "old kubeconfig\n");
+      }
+      mkdirSync(path.dirname(path.join(T, link)), { recursive: true });
+      symlinkSync(outside, path.join(T, link));
+      refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}/${link} is a symlink (-> ${outside}); under --root`, [T, outside]);
+    } finally {
+      t.cleanup();
+    }
+  });
+}
+
+links("should refuse a symlinked folder under --root even when it stays inside DIR", () => {
+  const { t, b, T } = setup();
+  try {
+    mkdirSync(`${T}/srv/k8s`, { recursive: true });
+    mkdirSync(`${T}/etc`);
+    symlinkSync("../srv/k8s", `${T}/etc/kubernetes`);
+    refusedBoth((a) => install(b, a), ["--root", T], `${T}/etc/kubernetes is a symlink (-> ../srv/k8s)`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+links("should refuse a target file that is a symlink, and leave the file it points to alone", () => {
+  const { t, b, T } = setup();
+  try {
+    const outside = outsideDir(t.dir);
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    mkdirSync(path.dirname(T + kubeconfig.target), { recursive: true });
+    symlinkSync(path.join(outside, "keep"), T + kubeconfig.target);
+    const needle = `${T}${kubeconfig.target} is a symlink (-> ${outside}/keep); install.sh does not write through a link`;
+    refusedBoth((a) => install(b, a), ["--root", T], needle, [T, outside]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+links.run();
+
+const preflight = suite("install.sh: every check before the first change");
+
+preflight("should refuse a target that is a folder before creating any folder or file", () => {
+  const { t, b, T } = setup();
+  try {
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    mkdirSync(T + kubeconfig.target, { recursive: true });
+    refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}${kubeconfig.target} is a folder; move it away`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should refuse a folder of DIRS that is a file (the unit's folder) before creating the folders listed before it", () => {
+  const { t, b, T } = setup();
+  try {
+    mkdirSync(`${T}/etc/systemd`, { recursive: true });
+    writeFileSync(`${T}/etc/systemd/system`, "a file\n");
+    refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}/etc/systemd/system exists and is not a folder`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should refuse a target whose parent is a file", () => {
+  const { t, b, T } = setup();
+  try {
+    mkdirSync(`${T}/etc/kubernetes`, { recursive: true });
+    writeFileSync(`${T}/etc/kubernetes/cert`, "a file\n");
+    refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}/etc/kubernetes/cert exists and is not a folder`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should refuse a backup folder that is a file before writing the new files, and not check it when nothing is replaced", () => {
+  const { t, b, T } = setup();
+  try {
+    ok(install(b, ["--root", T]));
+    const first = b.files[0]!;
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    rmSync(T + first.target);
+    writeFileSync(T + kubeconfig.target, "old kubeconfig\n");
+    mkdirSync(`${T}/var/backups`, { recursive: true });
+    writeFileSync(`${T}/var/backups/kubebundle`, "a file\n");
+    refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}/var/backups/kubebundle exists and is not a folder`, [T]);
+    writeFileSync(T + kubeconfig.target, kubeconfig.content);
+    const r = ok(install(b, ["--root", T]));
+    assert.match(r.out, `new ${T}${first.target}`);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should refuse a target that is a FIFO instead of reading it", () => {
+  if (!needTool("mkfifo", "FIFO target")) return;
+  const { t, b, T } = setup();
+  try {
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    mkdirSync(path.dirname(T + kubeconfig.target), { recursive: true });
+    assert.is(spawnSync("mkfifo", [T + kubeconfig.target]).status, 0);
+    refusedBoth((a) => install(b, a), ["--root", T], `refusing: ${T}${kubeconfig.target} is not a regular file`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should report every problem found, each on its own line", () => {
+  const { t, b, T } = setup();
+  try {
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    mkdirSync(T + kubeconfig.target, { recursive: true });
+    mkdirSync(`${T}/etc/systemd`, { recursive: true });
+    writeFileSync(`${T}/etc/systemd/system`, "a file\n");
+    const before = snapshot(T, { identity: true });
+    const r = install(b, ["--root", T]);
+    refused(r, `install.sh: refusing: ${T}/etc/systemd/system exists and is not a folder\n`);
+    assert.match(r.err, `install.sh: refusing: ${T}${kubeconfig.target} is a folder; move it away and run again\n`);
+    assert.equal(snapshot(T, { identity: true }), before);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight("should refuse a folder it cannot write in (a read-only mount) before the first change", () => {
+  if (!canUnshare()) return;
+  const { t, b, T } = setup();
+  try {
+    const ro = `${T}/etc/kubernetes`;
+    mkdirSync(ro, { recursive: true });
+    const mounts = `mount --bind ${shellQuote(ro)} ${shellQuote(ro)} && mount -o remount,bind,ro ${shellQuote(ro)}`;
+    refusedBoth((a) => unshared(b, mounts, a), ["--root", T], `refusing: cannot create ${ro}/cert: ${ro} is not writable`, [T]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+preflight.run();
+
+// --- on /: a symlinked folder is followed only when root owns it and what it leads to. The bundle's targets sit under
+// a temp folder (withRealRoot); the backup folder /var/backups is a temp folder mounted over /var in a private mount
+// namespace, so that the real /var is never written.
+
+const real = suite("install.sh on /: symlinked folders");
+
+/** PREFIX/etc/kubernetes -> a root-owned folder beside PREFIX. */
+function linkedConfigDir(prefix: string): { link: string; dest: string } {
+  const dest = path.join(path.dirname(prefix), "srv", "k8s");
+  mkdirSync(dest, { recursive: true });
+  mkdirSync(path.join(prefix, "etc"), { recursive: true });
+  const link = path.join(prefix, "etc/kubernetes");
+  symlinkSync(dest, link);
+  return { link, dest };
+}
+
+real("should follow a root-owned symlinked folder, say so, install through it, and change nothing on a second run", () => {
+  withRealRoot((b, s, prefix) => {
+    const { link, dest } = linkedConfigDir(prefix);
+    const r = ok(install(b, ["--no-start"], s.bin));
+    assert.match(r.out, `following symlink ${link} -> ${dest} (owned by root)\n`);
+    for (const f of b.files) assert.is(readFileSync(f.target, "utf8"), f.content, f.target);
+    assert.ok(lstatSync(link).isSymbolicLink(), "the link is kept");
+    assert.is(readFileSync(path.join(dest, "cert/ca.pem"), "utf8"), b.files[0]!.content);
+    const again = ok(install(b, ["--no-start"], s.bin));
+    assert.match(again.out, /^no changes$/m);
+  });
+});
+
+real("should refuse a symlinked folder that root does not own", () => {
+  withRealRoot((b, s, prefix) => {
+    const { link, dest } = linkedConfigDir(prefix);
+    lchownSync(link, 65534, 65534);
+    refusedBoth((a) => install(b, a, s.bin), ["--no-start"], `refusing: ${link} is a symlink (-> ${dest}) owned by uid 65534, not root`, [prefix, dest]);
+  });
+});
+
+real("should refuse a root-owned symlinked folder that leads to a folder root does not own", () => {
+  withRealRoot((b, s, prefix) => {
+    const { link, dest } = linkedConfigDir(prefix);
+    chownSync(dest, 65534, 65534);
+    const needle = `refusing: ${link} is a symlink to ${dest}, but ${dest} is owned by uid 65534, not root`;
+    refusedBoth((a) => install(b, a, s.bin), ["--no-start"], needle, [prefix, dest]);
+  });
+});
+
+real("should refuse a target file that is a symlink, even a root-owned one", () => {
+  withRealRoot((b, s, prefix) => {
+    const outside = outsideDir(path.dirname(prefix));
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    mkdirSync(path.dirname(kubeconfig.target), { recursive: true });
+    symlinkSync(path.join(outside, "keep"), kubeconfig.target);
+    const needle = `refusing: ${kubeconfig.target} is a symlink (-> ${outside}/keep); install.sh does not write through a link`;
+    refusedBoth((a) => install(b, a, s.bin), ["--no-start"], needle, [prefix, outside]);
+  });
+});
+
+/** withVar: withRealRoot after a first install, with a changed kubeconfig (so a backup is due) and an empty folder to
+ *  mount over /var; `run` installs in a private mount namespace with that folder as /var. */
+function withVar(body: (b: Bundle, fakeVar: string, run: (args: string[]) => Run, prefix: string) => void): void {
+  if (!canUnshare()) return;
+  if (realpathSync(tmpdir()).startsWith("/var/")) {
+    console.log("\n  !!! skipped: the temp folder is under /var, which the test mounts over\n");
+    return;
+  }
+  withRealRoot((b, s, prefix) => {
+    ok(install(b, ["--no-start"], s.bin));
+    writeFileSync(fileOf(b, ".kubeconfig").target, "old kubeconfig\n");
+    const fakeVar = path.join(path.dirname(prefix), "var");
+    mkdirSync(fakeVar);
+    body(b, fakeVar, (args) => unshared(b, `mount --bind ${shellQuote(fakeVar)} /var`, args, s.bin), prefix);
+  });
+}
+
+real("should follow a root-owned symlinked /var/backups to keep the backup, and say so", () => {
+  withVar((b, fakeVar, run) => {
+    mkdirSync(path.join(fakeVar, "lib/kb"), { recursive: true });
+    symlinkSync("lib/kb", path.join(fakeVar, "backups"));
+    const r = ok(run(["--no-start"]));
+    assert.match(r.out, "following symlink /var/backups -> /var/lib/kb (owned by root)\n");
+    const stamps = readdirSync(path.join(fakeVar, "lib/kb/kubebundle"));
+    assert.is(stamps.length, 1);
+    const kubeconfig = fileOf(b, ".kubeconfig");
+    assert.is(readFileSync(path.join(fakeVar, "lib/kb/kubebundle", stamps[0]!, kubeconfig.target), "utf8"), "old kubeconfig\n");
+    assert.is(readFileSync(kubeconfig.target, "utf8"), kubeconfig.content);
+  });
+});
+
+real("should refuse a symlinked /var/backups that root does not own", () => {
+  withVar((_b, fakeVar, run, prefix) => {
+    mkdirSync(path.join(fakeVar, "lib/kb"), { recursive: true });
+    symlinkSync("lib/kb", path.join(fakeVar, "backups"));
+    lchownSync(path.join(fakeVar, "backups"), 65534, 65534);
+    refusedBoth(run, ["--no-start"], "refusing: /var/backups is a symlink (-> lib/kb) owned by uid 65534, not root", [prefix, fakeVar]);
+  });
+});
+
+real("should refuse a /var/backups/kubebundle that is a file before writing the new files", () => {
+  withVar((b, fakeVar, run, prefix) => {
+    rmSync(b.files[0]!.target);
+    mkdirSync(path.join(fakeVar, "backups"));
+    writeFileSync(path.join(fakeVar, "backups/kubebundle"), "a file\n");
+    refusedBoth(run, ["--no-start"], "refusing: /var/backups/kubebundle exists and is not a folder", [prefix, fakeVar]);
+  });
+});
+
+real.run();
