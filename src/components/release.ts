@@ -1,4 +1,5 @@
 // The target Kubernetes release and the named questions asked of it.
+import { PATTERNS } from "../spec/schema.js";
 
 /** KubeVersion: a parsed `kubernetesVersion`; patch is 0 when the user gave only major.minor. */
 export interface KubeVersion {
@@ -11,9 +12,8 @@ export interface KubeVersion {
 /** SUPPORTED: the oldest and newest minor releases the flag table covers (1.16 through 1.37). */
 export const SUPPORTED = { min: { major: 1, minor: 16 }, max: { major: 1, minor: 37 } } as const;
 
-/** NUMBER: one part of a release version, as semver writes it: no leading zero ("04", "01" are refused). */
-const NUMBER = "(0|[1-9]\\d{0,3})";
-const VERSION = new RegExp(`^v?${NUMBER}\\.${NUMBER}(?:\\.${NUMBER})?$`);
+/** VERSION: major.minor[.patch], each part as semver writes it, without a leading zero ("04", "01" are refused). */
+const VERSION = new RegExp(PATTERNS.version);
 
 /** parseVersion: "1.36.0", "v1.36.0" or "1.36" -> KubeVersion; null otherwise (also for a leading zero: "1.30.04", "01.36"). */
 export function parseVersion(text: string): KubeVersion | null {

@@ -4,13 +4,14 @@ import { parseGoDuration } from "./duration.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
 import { extraArgPointer as pointerIn, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
 import { KCM, KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
+import { PATTERNS } from "./schema.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
 const extraArgPointer = (flag: string) => pointerIn(KCM, flag);
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
-const FLAG_VALUE = /^[A-Za-z0-9._,:=/*@+%~[\]-]*$/;
+const FLAG_VALUE = new RegExp(PATTERNS.flagValue);
 const FLAG_VALUE_SET = "ASCII letters, digits and . _ , : = / * @ + % ~ [ ] -";
 
 /** charName: one character named for a message: "a space", "\";\"", "\"ë\" (U+00EB)". */

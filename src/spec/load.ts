@@ -78,7 +78,11 @@ export function checkSpec(text: string, file: string): { problems: Problem[]; da
   const data = src.value;
   const dups: SpecProblem[] = src.duplicateKeys.map((pointer) => ({ pointer, message: "key given twice in one object", severity: "error" }));
   const ignored = ignoredFieldProblems(data);
-  const found = [...dups, ...validateSchema(data), ...semanticProblems(data), ...ignored];
+  const schema = validateSchema(data);
+  const semantic = semanticProblems(data);
+  // Where a semantic rule finds an error, its message (with a hint) speaks for the field; the schema's would repeat it.
+  const explained = new Set(semantic.filter((p) => p.severity === "error").map((p) => p.pointer));
+  const found = [...dups, ...schema.filter((p) => !explained.has(p.pointer)), ...semantic, ...ignored];
   if (!found.some((p) => p.severity === "error")) found.push(...caFileProblems(data as Spec, file));
   const problems = found
     .map((p) => ({ file, ...p, ...(src.locate(p.pointer) ?? {}) }))

@@ -2,13 +2,13 @@
 import path from "node:path";
 import { KCM_BINARY, LAYOUT, workingDir } from "../components/layout.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
-import type { Spec } from "./schema.js";
+import { LIMITS, type Spec } from "./schema.js";
 
 /** SAFE_PATH: characters allowed in a path that lands in a script or unit. */
 const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
 /** MAX_PATH, MAX_NAME: the longest node path and path component kubebundle takes; Linux's own limits are 4095 and 255
  *  bytes, and a node path also lands under out/nodes/<node>/rootfs/ on the build host, inside its tar entry. */
-export const MAX_PATH = 1024;
+export const MAX_PATH = LIMITS.nodePath;
 export const MAX_NAME = 255;
 
 /** paths: every node path absolute, normalised, free of ".." and of characters a script or unit would read. */

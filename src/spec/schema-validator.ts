@@ -24,6 +24,17 @@ function knownFields(pointer: string): string[] {
   return Object.keys(node?.properties ?? {});
 }
 
+/** schemaNode: the sub-schema an ajv schemaPath ("#/properties/pki/properties/expiry/pattern") points into, less its keyword. */
+function schemaNode(schemaPath: string): any {
+  let node: any = clusterSchema;
+  for (const tok of schemaPath.replace(/^#\//, "").split("/").slice(0, -1)) node = node?.[decodeURIComponent(tok).replace(/~1/g, "/").replace(/~0/g, "~")];
+  return node;
+}
+
+/** FORMAT_NAMES: how a message names a value of each format: "IPv4" and "address" make "a valid IPv4 address". */
+const FORMAT_NAMES: Readonly<Record<string, [string, string]>> = { ipv4: ["IPv4", "address"], ipv6: ["IPv6", "address"], cidr: ["CIDR", "(address/prefix)"] };
+const formatText = (formats: string[]) => `is not a valid ${formats.map((f) => FORMAT_NAMES[f]?.[0] ?? f).join(" or ")} ${FORMAT_NAMES[formats.at(-1)!]?.[1] ?? "value"}`;
+
 function mapError(e: ErrorObject): SpecProblem | null {
   const at = e.instancePath;
   const p = e.params as Record<string, any>;
@@ -45,13 +56,22 @@ function mapError(e: ErrorObject): SpecProblem | null {
           severity: "error",
         };
       }
-      return { pointer: at, message: `must match ${p.pattern}`, severity: "error" };
+      return { pointer: at, message: `is not of the form this field takes: ${schemaNode(e.schemaPath)?.description ?? p.pattern}`, severity: "error" };
     case "format":
-      return {
-        pointer: at,
-        message: p.format === "ip" ? "is not a valid IPv4 or IPv6 address" : p.format === "cidr" ? "is not a valid CIDR (address/prefix)" : `must be a valid ${p.format}`,
-        severity: "error",
-      };
+      return { pointer: at, message: formatText([p.format]), severity: "error" };
+    case "anyOf": {
+      // Every branch a format (nodes[].ip: ipv4 or ipv6): one message naming them all.
+      const branches = (schemaNode(e.schemaPath)?.anyOf ?? []) as { format?: string }[];
+      const formats = branches.map((b) => b.format);
+      if (formats.length > 0 && formats.every((f) => f !== undefined)) return { pointer: at, message: formatText(formats as string[]), severity: "error" };
+      return { pointer: at, message: e.message ?? "fails anyOf", severity: "error" };
+    }
+    case "if":
+      return null; // reported by the failing "then" keyword, at the field it names
+    case "maxLength":
+      return { pointer: at, message: `is longer than ${p.limit} characters`, severity: "error" };
+    case "maxProperties":
+      return { pointer: at, message: `has more than ${p.limit} entries`, severity: "error" };
     case "enum":
       return { pointer: at, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`, severity: "error" };
     case "minItems":
@@ -68,12 +88,16 @@ export function validateSchema(data: unknown): SpecProblem[] {
   if (validateCluster(data)) return [];
   const seen = new Set<string>();
   const out: SpecProblem[] = [];
-  for (const e of (validateCluster.errors ?? []) as ErrorObject[]) {
+  const errors = (validateCluster.errors ?? []) as ErrorObject[];
+  // A format error inside an anyOf is reported by the anyOf, once.
+  const anyOf = errors.filter((e) => e.keyword === "anyOf").map((e) => e.schemaPath);
+  for (const e of errors) {
+    if (e.keyword === "format" && anyOf.some((a) => e.schemaPath.startsWith(`${a}/`))) continue;
     const p = mapError(e);
     if (!p) continue;
-    const key = `${p.pointer}\0${p.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
+    // One problem per field: the first thing wrong with it (a CIDR that fails its form fails its format too).
+    if (!seen.has(p.pointer)) {
+      seen.add(p.pointer);
       out.push(p);
     }
   }

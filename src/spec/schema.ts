@@ -3,12 +3,40 @@
 // keeps the two equal; the TypeScript type `Spec` is derived from it, never kept by hand.
 import type { FromSchema } from "json-schema-to-ts";
 
+/** PATTERNS: the forms the schema requires of strings, which the semantic rules read too (one definition each). An editor
+ *  that reads the schema shows these errors while the file is typed; the rules add the specific message and hint. */
+export const PATTERNS = {
+  /** A DNS-1123 label: a node name. */
+  dns1123Label: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
+  /** A DNS-1123 subdomain: the cluster name. */
+  dns1123Subdomain: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+  /** A release version without leading zeros: 1.36.0, v1.36.0, 1.36. */
+  version: "^v?(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(\\.(0|[1-9][0-9]{0,3}))?$",
+  /** A Go duration as time.ParseDuration reads it (the value rules add sign and range). */
+  goDuration: "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$",
+  /** An absolute node path of the characters a script or unit takes literally. */
+  nodePath: "^/[A-Za-z0-9._/-]*$",
+  /** An address/prefix, the prefix without leading zeros (the address is checked by the "cidr" format). */
+  cidr: "^[0-9A-Fa-f:.]+/(0|[1-9][0-9]{0,2})$",
+  /** An https URL of a host (an RFC 1123 name, an IPv4 address or a bracketed IPv6 one) and an optional port. */
+  endpoint: "^https://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[1-9][0-9]{0,4})?/?$",
+  /** A flag name without the leading "--". */
+  flagName: "^[a-z0-9][a-z0-9-]*$",
+  /** A flag value: the characters flag values need, none a shell or systemd reads. */
+  flagValue: "^[A-Za-z0-9._,:=/*@+%~\\[\\]-]*$",
+  /** A two-letter country code. */
+  country: "^[A-Z]{2}$",
+} as const;
+
+/** LIMITS: the documented bounds the schema sets on sizes. */
+export const LIMITS = { nodePath: 1024, extraArgs: 100, flagName: 100, flagValue: 4096 } as const;
+
 const name = {
   type: "object",
   description: "One X.509 distinguished-name entry, as cfssl writes it in `names`.",
   additionalProperties: false,
   properties: {
-    C: { type: "string", minLength: 1, maxLength: 2, description: "Country (two-letter code)." },
+    C: { type: "string", minLength: 1, maxLength: 2, pattern: PATTERNS.country, description: "Country (two-letter code)." },
     ST: { type: "string", minLength: 1, maxLength: 128, description: "State or province." },
     L: { type: "string", minLength: 1, maxLength: 128, description: "Locality (city)." },
     O: { type: "string", minLength: 1, maxLength: 128, description: "Organisation." },
@@ -18,17 +46,21 @@ const name = {
 
 const duration = {
   type: "string",
+  pattern: PATTERNS.goDuration,
   description: "A Go duration in hours as cfssl writes it, e.g. `8760h` (one year).",
 } as const;
 
 const absPath = {
   type: "string",
+  pattern: PATTERNS.nodePath,
+  maxLength: LIMITS.nodePath,
   description: "An absolute, normalised path on the node (letters, digits, `._-/` only).",
 } as const;
 
 /** clusterSchema: the whole spec; defaults are the guide's values. */
 export const clusterSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "urn:kubebundle:cluster-spec",
   title: "kubebundle cluster spec",
   description:
     "One cluster's control plane: kubebundle generates, for every node, the PKI, kubeconfig, systemd unit and install.sh of a highly available kube-controller-manager.",
@@ -39,17 +71,21 @@ export const clusterSchema = {
     $schema: { type: "string", description: "Path or URL of this schema, for editors." },
     clusterName: {
       type: "string",
+      pattern: PATTERNS.dns1123Subdomain,
+      maxLength: 253,
       default: "kubernetes",
       description: "Cluster name: the kubeconfig cluster entry and `--cluster-name`. DNS-1123 subdomain.",
     },
     kubernetesVersion: {
       type: "string",
+      pattern: PATTERNS.version,
       default: "1.36.0",
       description: "Target Kubernetes release (`1.36.0`, `v1.36.0` or `1.36`), 1.16 through 1.37: decides which kube-controller-manager flags the unit carries.",
     },
     serviceCIDR: {
       type: "string",
       format: "cidr",
+      pattern: PATTERNS.cidr,
       description: "Service cluster IP range (`--service-cluster-ip-range`); must match kube-apiserver's. Required.",
     },
     apiServer: {
@@ -67,6 +103,7 @@ export const clusterSchema = {
         },
         endpoint: {
           type: ["string", "null"],
+          pattern: PATTERNS.endpoint,
           default: null,
           description:
             "An https URL (e.g. `https://10.0.0.100:8443`) every kubeconfig uses; null: each node's kubeconfig points at `https://<node ip>:<port>`.",
@@ -129,6 +166,11 @@ export const clusterSchema = {
               description: "rsa: 2048 (default), 3072, 4096; ecdsa: 256 (default), 384.",
             },
           },
+          // The sizes each algorithm takes (algo defaults to rsa).
+          allOf: [
+            { if: { properties: { algo: { const: "rsa" } } }, then: { properties: { size: { enum: [2048, 3072, 4096] } } } },
+            { if: { properties: { algo: { const: "ecdsa" } }, required: ["algo"] }, then: { properties: { size: { enum: [256, 384] } } } },
+          ],
         },
         caExpiry: { ...duration, default: "876000h", description: "Validity of a created CA, e.g. `876000h`; not shorter than expiry." },
         expiry: { ...duration, default: "876000h", description: "Validity of component certificates, e.g. `8760h`." },
@@ -150,8 +192,8 @@ export const clusterSchema = {
         additionalProperties: false,
         required: ["name", "ip"],
         properties: {
-          name: { type: "string", description: "Node name: a DNS-1123 label (lower case, digits, `-`); names its folder and bundle." },
-          ip: { type: "string", format: "ip", description: "Node IPv4 or IPv6 address: `--bind-address` and its kubeconfig's apiserver." },
+          name: { type: "string", pattern: PATTERNS.dns1123Label, description: "Node name: a DNS-1123 label (lower case, digits, `-`); names its folder and bundle." },
+          ip: { type: "string", anyOf: [{ format: "ipv4" }, { format: "ipv6" }], description: "Node IPv4 or IPv6 address: `--bind-address` and its kubeconfig's apiserver." },
         },
       },
     },
@@ -173,8 +215,9 @@ export const clusterSchema = {
           default: {},
           description:
             "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
-          propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$" },
-          additionalProperties: { type: ["string", "null"] },
+          maxProperties: LIMITS.extraArgs,
+          propertyNames: { pattern: PATTERNS.flagName, maxLength: LIMITS.flagName },
+          additionalProperties: { type: ["string", "null"], pattern: PATTERNS.flagValue, maxLength: LIMITS.flagValue },
         },
       },
     },

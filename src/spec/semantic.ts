@@ -4,13 +4,14 @@ import { mappedIpv4, parseCidr, parseIp, parsePort } from "./ip.js";
 import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../components/release.js";
 import type { SpecProblem } from "./schema-validator.js";
+import { PATTERNS } from "./schema.js";
 import { err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
 import { extraArgs, insecurePort, ports } from "./flag-rules.js";
 import { overlaps, paths } from "./path-rules.js";
 
 /** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1123_LABEL = new RegExp(PATTERNS.dns1123Label);
+const DNS1123_SUBDOMAIN = new RegExp(PATTERNS.dns1123Subdomain);
 
 function labelHint(name: string): string | undefined {
   const h = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
