@@ -3,7 +3,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPair as generateNodeKeyPair, type KeyObject, type webcrypto } from "node:crypto";
 import { keyTypeOf, webcryptoAlgorithm, type KeyType } from "./algorithms.js";
 import type { Crypto } from "./deps.js";
-import { generateRsaKey } from "./rsa-keygen.js";
 
 /** KeyPair: a signing key as WebCrypto and node see it, its public key (SPKI DER), type and PEM text. */
 export interface KeyPair {
@@ -20,11 +19,14 @@ export function keyPem(key: KeyObject): string {
   return key.export({ type: key.asymmetricKeyType === "rsa" ? "pkcs1" : "sec1", format: "pem" }).toString();
 }
 
-/** newKeyObject: a new private key of `type`: RSA from two OpenSSL primes (rsa-keygen.ts), EC by OpenSSL directly. */
-export async function newKeyObject(type: KeyType): Promise<KeyObject> {
-  if (type.algo === "rsa") return generateRsaKey(type.size);
-  const { namedCurve } = webcryptoAlgorithm(type) as webcrypto.EcKeyGenParams;
-  return new Promise((resolve, reject) => generateNodeKeyPair("ec", { namedCurve }, (err, _pub, key) => (err ? reject(err) : resolve(key))));
+/** newKeyObject: a new private key of `type`, made by OpenSSL (node:crypto on libuv's thread pool): RSA with public exponent 65537 (at least 2048 bits), EC on P-256 or P-384. */
+export function newKeyObject(type: KeyType): Promise<KeyObject> {
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, _pub: KeyObject, key: KeyObject) => (err ? reject(err) : resolve(key));
+    if (type.algo === "ecdsa") return generateNodeKeyPair("ec", { namedCurve: (webcryptoAlgorithm(type) as webcrypto.EcKeyGenParams).namedCurve }, done);
+    if (type.size < 2048) return reject(new Error(`RSA modulus of ${type.size} bits: at least 2048 are needed`));
+    generateNodeKeyPair("rsa", { modulusLength: type.size, publicExponent: 65537 }, done);
+  });
 }
 
 /** KeySource: where new keys come from (PkiDeps.newKey) and the WebCrypto that signs with them. */

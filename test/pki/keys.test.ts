@@ -25,7 +25,8 @@ test("generateKeyPair should make keys of the asked type from the key source, wr
   assert.equal(Buffer.from(ec.spki), createPublicKey(ec.keyObject).export({ type: "spki", format: "der" }));
 });
 
-test("newKeyObject should make P-256 and P-384 keys and refuse an RSA modulus under 2048 bits", async () => {
+test("newKeyObject should make RSA keys of the asked size with e = 65537, P-256 and P-384 keys, and refuse an RSA modulus under 2048 bits", async () => {
+  assert.equal((await newKeyObject({ algo: "rsa", size: 3072 })).asymmetricKeyDetails, { modulusLength: 3072, publicExponent: 65537n });
   assert.is((await newKeyObject({ algo: "ecdsa", size: 256 })).asymmetricKeyDetails!.namedCurve, "prime256v1");
   assert.is((await newKeyObject({ algo: "ecdsa", size: 384 })).asymmetricKeyDetails!.namedCurve, "secp384r1");
   const err = await newKeyObject({ algo: "rsa", size: 1024 }).catch((e: Error) => e);

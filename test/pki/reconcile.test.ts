@@ -38,6 +38,14 @@ fresh("should generate exactly one key per row (the keys started ahead are the o
   assert.is(new Set(keys).size, 3);
 });
 
+fresh("should start every key it needs together, before the first certificate is issued", async () => {
+  const deps = fixedDeps(NOW);
+  const running = reconcilePki(example, new Map(), deps);
+  assert.is(deps.counting.generated, 3, "all three keys asked for before reconcilePki first waits");
+  await running;
+  assert.is(deps.counting.generated, 3);
+});
+
 fresh("should return every PEM as files, certs by id, and summaries", () => {
   assert.equal([...first.files.keys()], ["ca.pem", "ca-key.pem", "kube-controller-manager.pem", "kube-controller-manager-key.pem", "admin.pem", "admin-key.pem"]);
   assert.equal(Object.keys(first.certs), ["ca", "kube-controller-manager", "admin"]);

@@ -63,8 +63,10 @@ for (const [key, label, keyType] of [
     if (!has) return;
     assert.match(readFileSync(at(key), "utf8"), key.includes("pkcs8") ? /BEGIN PRIVATE KEY/ : key.startsWith("rsa") ? /BEGIN RSA PRIVATE KEY/ : /BEGIN EC PRIVATE KEY/);
     const cert = caCert(`ca-${key.replace(".pem", "")}`, key);
-    const r = await reconcilePki(importing(cert, key), new Map(), fixedDeps(today()));
+    const deps = fixedDeps(today());
+    const r = await reconcilePki(importing(cert, key), new Map(), deps);
     assert.equal(brief(r), ["ca imported missing", "kube-controller-manager issued missing", "admin issued missing"]);
+    assert.is(deps.counting.generated, 2, "one key per leaf, none for the imported CA");
     assert.match(r.events[0]!.detail, new RegExp(`^from ${at(cert).replace(/[.]/g, "\\.")} \\(${keyType}, valid until `));
     assert.equal(certificateDers(r.files.get("ca.pem")!), certificateDers(readFileSync(at(cert), "utf8")));
     assert.equal(pemBlocks(r.files.get("ca-key.pem")!).map((b) => b.label), [label]);
