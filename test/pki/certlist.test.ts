@@ -1,8 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { CERTS, rowById } from "../../src/pki/certlist.js";
-import { resolveUsages } from "../../src/pki/usages.js";
-import { formatDn } from "../../src/pki/x500.js";
+import { resolveUsages } from "../../src/pki/x509/usages.js";
+import { formatDn } from "../../src/pki/x509/x500.js";
 import { tmp } from "../helpers/tools.js";
 import { clusterFrom } from "./_support.js";
 

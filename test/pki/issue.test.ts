@@ -7,7 +7,7 @@ import * as asn1js from "asn1js";
 import { rowById } from "../../src/pki/certlist.js";
 import { issue } from "../../src/pki/issue.js";
 import { readCertificate, type CertInfo } from "../../src/pki/certinfo.js";
-import { pemBlocks } from "../../src/pki/pem.js";
+import { pemBlocks } from "../../src/pki/x509/pem.js";
 import { ROOT, tmp } from "../helpers/tools.js";
 import { clusterFrom, countingKeys, DAY_MS, fixedDeps, HOUR_MS, NOW } from "./_support.js";
 

@@ -1,6 +1,6 @@
 // Certificates out of source files: every PEM CERTIFICATE block, and the certificates embedded in kubeconfigs.
 import { parse } from "yaml";
-import { certificateDers } from "../pem.js";
+import { certificateDers } from "../x509/pem.js";
 import type { SourceFile } from "./sources.js";
 
 /** FoundCert: one certificate's DER and where it was found ("pki/ca.pem", "a.kubeconfig#user/admin", "bundle.pem#2"). */

@@ -1,8 +1,8 @@
 // `kubebundle inspect`: one row per certificate under a path, with the problems that make it exit 1.
-import { keyTypeName } from "../algorithms.js";
+import { keyTypeName } from "../keys.js";
 import { readCertificate } from "../certinfo.js";
 import { InputError } from "../../errors.js";
-import { daysLeft, isoSeconds } from "../validity.js";
+import { daysLeft, isoSeconds } from "../x509/validity.js";
 import { chainOf, type Parsed } from "./chain.js";
 import { extractCertificates } from "./extract.js";
 import { readSources } from "./sources.js";

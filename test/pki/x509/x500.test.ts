@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asn1js from "asn1js";
-import { buildDn, formatDn, fromRdns, toRdns } from "../../src/pki/x500.js";
+import { buildDn, formatDn, fromRdns, toRdns } from "../../../src/pki/x509/x500.js";
 
 const test = suite("x500");
 

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { BACKDATE_MS, daysLeft, floorSeconds, isoSeconds, renewalWindowMs, toTime, validityFrom } from "../../src/pki/validity.js";
+import { BACKDATE_MS, daysLeft, floorSeconds, isoSeconds, renewalWindowMs, toTime, validityFrom } from "../../../src/pki/x509/validity.js";
 
 const test = suite("validity");
 const DAY = 86_400_000;
