@@ -2,10 +2,11 @@
 import { createHash, X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { keyTypeOf, signatureAlgorithmName, type KeyType } from "./algorithms.js";
-import { formatDn, fromRdns } from "./x500.js";
-import { fromGeneralNames } from "./sans.js";
-import { extKeyUsageName, keyUsageNames } from "./usages.js";
+import { keyTypeOf, type KeyType } from "./keys.js";
+import { signatureAlgorithmName } from "./x509/algorithms.js";
+import { fromGeneralNames } from "./x509/sans.js";
+import { extKeyUsageName, keyUsageNames } from "./x509/usages.js";
+import { formatDn, fromRdns } from "./x509/x500.js";
 
 /** CertInfo: one certificate's DER, its pkijs and node views, and the fields kubebundle reads. */
 export interface CertInfo {

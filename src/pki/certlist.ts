@@ -1,9 +1,9 @@
 // The certificate table: every certificate kubebundle makes, one readonly row each, issued by one function.
 import type { Duration } from "../spec/duration.js";
 import type { Cluster } from "../spec/cluster.js";
-import { sortHosts } from "./sans.js";
-import { buildDn, type Dn } from "./x500.js";
-import type { Usage } from "./usages.js";
+import { sortHosts } from "./x509/sans.js";
+import type { Usage } from "./x509/usages.js";
+import { buildDn, type Dn } from "./x509/x500.js";
 
 /** CertRow: one certificate: where it lives, who signs it, and pure functions of the cluster for its content. */
 export interface CertRow {

@@ -1,8 +1,6 @@
 // What the pki stage takes from the world: a clock, serial numbers, new keys and WebCrypto.
 import type { KeyObject, webcrypto } from "node:crypto";
-import type { KeyType } from "./algorithms.js";
-import type { KeyPool } from "./key-pool.js";
-import { newKeyObject } from "./keys.js";
+import { newKeyObject, type KeyPool, type KeyType } from "./keys.js";
 
 /** Crypto: the WebCrypto interface (globalThis.crypto). */
 export type Crypto = webcrypto.Crypto;

@@ -1,22 +1,49 @@
-// The pki stage: every row of the certificate table reused, imported, created or issued, in table order.
+// The pki stage: every row of the certificate table reused, imported, created or issued, in table order,
+// with the event that explains each and the public summary of each certificate.
 import type { Cluster } from "../spec/cluster.js";
-import { CERTS } from "./certlist.js";
-import { keyPool } from "./key-pool.js";
-import { specKeyType } from "./algorithms.js";
+import { resolveCa } from "./ca.js";
+import type { CertInfo } from "./certinfo.js";
+import { CERTS, type CertRow } from "./certlist.js";
 import type { PkiDeps } from "./deps.js";
 import type { Signer } from "./issue.js";
-import type { Outcome, PkiEvent } from "./outcome.js";
-import { resolveCa } from "./resolve-ca.js";
-import { resolveLeaf } from "./resolve-leaf.js";
+import { keyPool, keyTypeName, specKeyType } from "./keys.js";
+import { resolveLeaf } from "./leaf.js";
 import type { PkiFiles } from "./state.js";
-import { summarise, type CertSummary } from "./summary.js";
+import { isoSeconds } from "./x509/validity.js";
 
-/** certainKeys: how many rows surely need a new key: no key file yet (and, for a CA, none imported). */
-function certainKeys(cluster: Cluster, previous: PkiFiles): number {
-  // A CA certificate without its key (or the reverse) is refused before any issuing: start nothing.
-  const half = CERTS.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
-  if (half && !cluster.caFiles) return 0;
-  return CERTS.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
+/** Reason: why a certificate was not reused. */
+export type Reason = "missing" | "ca-changed" | "subject-changed" | "sans-changed" | "key-changed" | "expiring" | "expired" | "unreadable";
+
+/** PkiEvent: what happened to one row and why, in words for the operator ("SAN 10.0.0.4 added", "expires in 12 days"). */
+export interface PkiEvent {
+  id: string;
+  action: "reused" | "issued" | "imported" | "created";
+  reason?: Reason;
+  detail: string;
+}
+
+/** Outcome: one row's certificate (parsed and PEM), key PEM, event; `signer` for CA rows; `changed` when the certificate differs from the previous run's. */
+export interface Outcome {
+  info: CertInfo;
+  certPem: string;
+  keyPem: string;
+  event: PkiEvent;
+  signer?: Signer;
+  changed: boolean;
+}
+
+/** CertSummary: subject, sorted SANs, issuer, serial (hex), dates (ISO 8601, whole seconds) and key type of a row's certificate, as the manifest and `generate` print them. */
+export interface CertSummary {
+  id: string;
+  file: string;
+  subject: string;
+  sans: string[];
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  /** "rsa-2048", "ecdsa-P-256"; "unknown" for a key kubebundle cannot use. */
+  keyType: string;
 }
 
 /** PkiResult: the new out/pki/ state, every row's PEMs by id, one event and one summary per row (table order). */
@@ -51,4 +78,27 @@ export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: 
     result.summaries.push(summarise(row, out.info));
   }
   return result;
+}
+
+/** certainKeys: how many rows surely need a new key: no key file yet (and, for a CA, none imported). These start together, before the first certificate is issued. */
+function certainKeys(cluster: Cluster, previous: PkiFiles): number {
+  // A CA certificate without its key (or the reverse) is refused before any issuing: start nothing.
+  const half = CERTS.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
+  if (half && !cluster.caFiles) return 0;
+  return CERTS.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
+}
+
+/** summarise: the CertSummary of `row`'s certificate `info`. */
+function summarise(row: CertRow, info: CertInfo): CertSummary {
+  return {
+    id: row.id,
+    file: `${row.baseName}.pem`,
+    subject: info.subject,
+    sans: info.sans,
+    issuer: info.issuer,
+    serial: info.serial,
+    notBefore: isoSeconds(info.notBefore),
+    notAfter: isoSeconds(info.notAfter),
+    keyType: info.keyType ? keyTypeName(info.keyType) : "unknown",
+  };
 }

@@ -10,7 +10,7 @@ import { GITIGNORE } from "./gitignore.js";
 import { manifestFiles, sha256hex, specFileName, type BundleFacts, type Manifest } from "./manifest.js";
 import type { OutTree, TreeDiff } from "./out-tree.js";
 import type { CertSummary, PkiResult } from "../pki/index.js";
-import { isoSeconds, renewalWindowMs } from "../pki/validity.js";
+import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
 import type { Cluster } from "../spec/cluster.js";
 import { byteOrder } from "../paths.js";
 

@@ -1,43 +1,36 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { CERTS, rowById } from "../../src/pki/certlist.js";
-import { resolveUsages } from "../../src/pki/usages.js";
-import { formatDn } from "../../src/pki/x500.js";
+import { sortHosts } from "../../src/pki/x509/sans.js";
+import { resolveUsages } from "../../src/pki/x509/usages.js";
+import { formatDn } from "../../src/pki/x509/x500.js";
 import { tmp } from "../helpers/tools.js";
 import { clusterFrom } from "./_support.js";
 
 const t = tmp();
 const example = clusterFrom(t.dir);
-const ids = CERTS.map((r) => r.id);
 
 const table = suite("CERTS");
+const byId = new Map(CERTS.map((r) => [r.id, r]));
 
-table("should hold exactly the ca, kube-controller-manager and admin rows, in that order", () => {
-  assert.equal(ids, ["ca", "kube-controller-manager", "admin"]);
-});
-
-table("should name an existing row in every caId (null only for self-signed CAs)", () => {
-  for (const r of CERTS) {
-    if (r.caId === null) assert.ok(r.isCA, `${r.id} is self-signed, so it must be a CA`);
-    else assert.ok(ids.includes(r.caId), `${r.id}: caId ${r.caId}`);
-  }
-});
-
-table("should list every CA before the rows it signs", () => {
-  for (const [i, r] of CERTS.entries()) {
-    if (r.caId !== null) assert.ok(ids.indexOf(r.caId) < i, `${r.id} comes before its CA ${r.caId}`);
-  }
-});
-
-table("should point caId only at CA rows", () => {
-  for (const r of CERTS) if (r.caId !== null) assert.ok(rowById(r.caId).isCA, `${r.id} is signed by non-CA ${r.caId}`);
-});
-
-table("should have unique ids and baseNames matching the design's out/pki/ files", () => {
-  assert.is(new Set(ids).size, ids.length);
+table("should have unique ids, and unique file-safe baseNames including the design's out/pki/ files", () => {
+  assert.is(byId.size, CERTS.length);
   assert.is(new Set(CERTS.map((r) => r.baseName)).size, CERTS.length);
   for (const name of ["ca", "kube-controller-manager"]) assert.ok(CERTS.some((r) => r.baseName === name), name);
   for (const r of CERTS) assert.match(r.baseName, /^[a-z0-9-]+$/);
+});
+
+table("should name in every caId a CA row that comes before it (null only for self-signed CAs)", () => {
+  for (const [i, r] of CERTS.entries()) {
+    if (r.caId === null) {
+      assert.ok(r.isCA, `${r.id} is self-signed, so it must be a CA`);
+      continue;
+    }
+    const ca = byId.get(r.caId);
+    assert.ok(ca, `${r.id}: caId ${r.caId} names no row`);
+    assert.ok(ca!.isCA, `${r.id} is signed by non-CA ${r.caId}`);
+    assert.ok(CERTS.indexOf(ca!) < i, `${r.id} comes before its CA ${r.caId}`);
+  }
 });
 
 table("should use only usage words the usage tables know", () => {
@@ -57,9 +50,33 @@ table("should give CAs keyCertSign and no extended key usage, and leaves neither
   }
 });
 
-table("should have a longName for every row and let only the cluster CA be imported", () => {
-  for (const r of CERTS) assert.ok(r.longName.length > 0);
-  assert.equal(CERTS.filter((r) => r.imported).map((r) => r.id), ["ca"]);
+table("should let only the cluster CA be imported, and it is self-signed", () => {
+  const importable = CERTS.filter((r) => r.imported);
+  assert.equal(importable.map((r) => r.id), ["ca"]);
+  assert.ok(importable.every((r) => r.caId === null && r.isCA));
+});
+
+table("should give every row of the example one CN, last, and a subject no other row has", () => {
+  const subjects = CERTS.map((r) => r.subject(example));
+  for (const [i, dn] of subjects.entries()) {
+    assert.equal(dn.filter(([a]) => a === "CN").length, 1, CERTS[i]!.id);
+    assert.is(dn.at(-1)![0], "CN", CERTS[i]!.id);
+  }
+  assert.is(new Set(subjects.map(formatDn)).size, CERTS.length);
+});
+
+table("should give sorted unique SANs, at least one for every serving certificate", () => {
+  for (const r of CERTS) {
+    const hosts = r.hosts(example);
+    assert.equal(sortHosts(hosts), hosts, r.id);
+    if (r.profile.includes("server auth")) assert.ok(hosts.length > 0, `${r.id} serves TLS without a SAN`);
+  }
+});
+
+table("should not let a certificate outlive the CA that signs it (validity of the example)", () => {
+  for (const r of CERTS) {
+    if (r.caId !== null) assert.ok(r.validity(example).ms <= byId.get(r.caId)!.validity(example).ms, r.id);
+  }
 });
 
 const rows = suite("rows");

@@ -15,7 +15,11 @@ test("realDeps should give 20-byte serials with the top bit clear and a non-zero
   }
   assert.is(seen.size, 200);
   assert.ok(Math.abs(deps.now().getTime() - Date.now()) < 5000);
-  assert.is(deps.crypto, globalThis.crypto);
+});
+
+test("realDeps should make new keys of the asked type with OpenSSL", async () => {
+  const key = await realDeps().newKey({ algo: "ecdsa", size: 384 });
+  assert.equal([key.type, key.asymmetricKeyType, key.asymmetricKeyDetails!.namedCurve], ["private", "ec", "secp384r1"]);
 });
 
 test("positiveSerial should clear the top bit, lift a zero first byte, and refuse fewer than 64 bits", () => {

@@ -22,8 +22,8 @@ export function inspectCommand(ctx: Ctx): CommandModule<object, Args> {
         .positional("path", { type: "string", demandOption: true, describe: "a .pem file, a folder such as out/, or a node .tar.gz" })
         .option("json", INSPECT_OPTIONS.json) as any,
     handler: async (args) => {
-      const { inspectPath } = await import("../../pki/inspect/report.js");
-      const { formatTable } = await import("../../pki/inspect/table.js");
+      const { inspectPath } = await import("../../inspect/report.js");
+      const { formatTable } = await import("../../inspect/table.js");
       const report = await inspectPath(args.path);
       ctx.io.out(args.json ? JSON.stringify(report, null, 2) : formatTable(report));
       if (report.problems.length > 0) ctx.code = 1;

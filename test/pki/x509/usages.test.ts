@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { extKeyUsageName, keyUsageBitString, keyUsageNames, resolveUsages } from "../../src/pki/usages.js";
+import { extKeyUsageName, keyUsageBitString, keyUsageNames, resolveUsages } from "../../../src/pki/x509/usages.js";
 
 const test = suite("usages");
 

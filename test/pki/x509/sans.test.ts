@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asn1js from "asn1js";
-import { diffHosts, fromGeneralNames, sortHosts, toGeneralNames } from "../../src/pki/sans.js";
+import { diffHosts, fromGeneralNames, sortHosts, toGeneralNames } from "../../../src/pki/x509/sans.js";
 
 const test = suite("sans");
 

@@ -1,7 +1,7 @@
 // Distinguished names: cfssl's attribute words, their OIDs, and the one-SET-per-attribute encoding.
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import type { DistinguishedName } from "../spec/schema.js";
+import type { DistinguishedName } from "../../spec/schema.js";
 
 /** Attr: the attribute words cfssl uses in `names`, plus CN. */
 export type Attr = "C" | "ST" | "L" | "O" | "OU" | "CN";

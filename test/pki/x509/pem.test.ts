@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { certificateDers, pemBlocks, toPem } from "../../src/pki/pem.js";
+import { certificateDers, pemBlocks, toPem } from "../../../src/pki/x509/pem.js";
 
 const test = suite("pem");
 

@@ -2,7 +2,7 @@
 import ipaddr from "ipaddr.js";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { parseIp } from "../spec/ip.js";
+import { parseIp } from "../../spec/ip.js";
 
 /** GeneralName tags RFC 5280 defines for the two kinds kubebundle writes. */
 const DNS_NAME = 2;

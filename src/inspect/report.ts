@@ -1,11 +1,10 @@
-// `kubebundle inspect`: one row per certificate under a path, with the problems that make it exit 1.
-import { keyTypeName } from "../algorithms.js";
-import { readCertificate } from "../certinfo.js";
-import { InputError } from "../../errors.js";
-import { daysLeft, isoSeconds } from "../validity.js";
-import { chainOf, type Parsed } from "./chain.js";
-import { extractCertificates } from "./extract.js";
-import { readSources } from "./sources.js";
+// `kubebundle inspect`: one row per certificate under a path, whether it chains to a CA found beside it, and the
+// problems that make it exit 1 (expired, not chaining, unreadable).
+import { InputError } from "../errors.js";
+import { isIssuedBy, readCertificate, type CertInfo } from "../pki/certinfo.js";
+import { keyTypeName } from "../pki/keys.js";
+import { daysLeft, isoSeconds } from "../pki/x509/validity.js";
+import { extractCertificates, readSources, type FoundCert } from "./sources.js";
 
 /** InspectRow: what `inspect` shows of one certificate (`error` set when it cannot be parsed). */
 export interface InspectRow {
@@ -35,7 +34,7 @@ export interface InspectReport {
   problems: string[];
 }
 
-function parse(found: Parsed["found"]): Parsed {
+function parse(found: FoundCert): Parsed {
   try {
     return { found, info: readCertificate(found.der) };
   } catch (e) {
@@ -84,4 +83,43 @@ export async function inspectPath(target: string, now: Date = new Date()): Promi
   if (listed.length === 0) throw new InputError("inspect-no-certificates", `${target}: holds no certificate (PEM files, kubeconfigs or a node tarball)`);
   const certificates = listed.map((p) => row(p, parsed, now));
   return { path: target, now: isoSeconds(now), certificates, problems: certificates.flatMap(problemsOf) };
+}
+
+// --- chains: same file first, then same folder, then anywhere under the path ---
+
+/** Parsed: a found certificate and its parsed form (null with `error` when it cannot be parsed). */
+interface Parsed {
+  found: FoundCert;
+  info: CertInfo | null;
+  error?: string;
+}
+
+/** Chain: whether the certificate chains up to a self-signed CA, and through which CA ("self-signed" for a root). */
+interface Chain {
+  chains: boolean;
+  by: string | null;
+}
+
+/** MAX_DEPTH: longer chains are treated as broken (they are loops or nonsense here). */
+const MAX_DEPTH = 8;
+
+function closeness(a: FoundCert, b: FoundCert): number {
+  return a.file === b.file ? 0 : a.dir === b.dir ? 1 : 2;
+}
+
+/** issuerOf: the nearest CA in `pool` whose subject and key signed `p`, or null. */
+function issuerOf(p: Parsed & { info: CertInfo }, pool: readonly Parsed[]): (Parsed & { info: CertInfo }) | null {
+  const cas = pool.filter((c): c is Parsed & { info: CertInfo } => c !== p && c.info !== null && c.info.isCA);
+  const sorted = cas.sort((a, b) => closeness(p.found, a.found) - closeness(p.found, b.found));
+  return sorted.find((c) => isIssuedBy(p.info, c.info)) ?? null;
+}
+
+/** chainOf: the Chain of `p` through the CAs of `pool`. */
+function chainOf(p: Parsed, pool: readonly Parsed[], depth = 0): Chain {
+  if (!p.info || depth > MAX_DEPTH) return { chains: false, by: null };
+  const info = p.info;
+  if (isIssuedBy(info, info)) return { chains: true, by: "self-signed" };
+  const ca = issuerOf({ ...p, info }, pool);
+  if (!ca) return { chains: false, by: null };
+  return { chains: chainOf(ca, pool, depth + 1).chains, by: ca.found.name };
 }

@@ -1,10 +1,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../../src/errors.js";
-import { reconcilePki, type PkiResult } from "../../src/pki/index.js";
-import { certificateDers, pemBlocks } from "../../src/pki/pem.js";
+import { readPkiDir, reconcilePki, type PkiFiles, type PkiResult } from "../../src/pki/index.js";
+import { certificateDers, pemBlocks } from "../../src/pki/x509/pem.js";
 import { needTool, run, tmp } from "../helpers/tools.js";
 import { clusterFrom, DAY_MS, fixedDeps, NOW } from "./_support.js";
 
@@ -63,8 +63,10 @@ for (const [key, label, keyType] of [
     if (!has) return;
     assert.match(readFileSync(at(key), "utf8"), key.includes("pkcs8") ? /BEGIN PRIVATE KEY/ : key.startsWith("rsa") ? /BEGIN RSA PRIVATE KEY/ : /BEGIN EC PRIVATE KEY/);
     const cert = caCert(`ca-${key.replace(".pem", "")}`, key);
-    const r = await reconcilePki(importing(cert, key), new Map(), fixedDeps(today()));
+    const deps = fixedDeps(today());
+    const r = await reconcilePki(importing(cert, key), new Map(), deps);
     assert.equal(brief(r), ["ca imported missing", "kube-controller-manager issued missing", "admin issued missing"]);
+    assert.is(deps.counting.generated, 2, "one key per leaf, none for the imported CA");
     assert.match(r.events[0]!.detail, new RegExp(`^from ${at(cert).replace(/[.]/g, "\\.")} \\(${keyType}, valid until `));
     assert.equal(certificateDers(r.files.get("ca.pem")!), certificateDers(readFileSync(at(cert), "utf8")));
     assert.equal(pemBlocks(r.files.get("ca-key.pem")!).map((b) => b.label), [label]);
@@ -185,7 +187,57 @@ refuse("should refuse a CA key kubebundle cannot sign with (RSA-PSS)", async () 
   assert.match(err.message, /pss\.pem: a rsa-pss key cannot sign here; use rsa or ecdsa P-256\/P-384$/);
 });
 
-refuse.after(() => t.cleanup());
+const stored = suite("the CA in out/pki/: kept, never replaced silently");
+const example = clusterFrom(dir);
+const first = await reconcilePki(example, new Map(), fixedDeps(NOW));
+const later = (days: number) => new Date(NOW.getTime() + days * DAY_MS);
+
+function saveTo(where: string, files: PkiFiles): void {
+  rmSync(where, { recursive: true, force: true });
+  mkdirSync(where, { recursive: true });
+  for (const [name, text] of files) writeFileSync(path.join(where, name), text);
+}
+
+stored("should keep a CA whose key differs from the spec's, say so, and re-issue leaves with the new key type", async () => {
+  const ec = clusterFrom(t.dir, (s) => (s.pki.key = { algo: "ecdsa", size: 256 }));
+  const r = await reconcilePki(ec, first.files, fixedDeps(later(1)));
+  assert.equal(brief(r), ["ca reused", "kube-controller-manager issued key-changed", "admin issued key-changed"]);
+  assert.match(r.events[0]!.detail, /its key is rsa-2048 while the spec asks for ecdsa-P-256: kept; a CA is never replaced silently; remove pki\/ca\.pem and pki\/ca-key\.pem to create a new one/);
+  assert.is(r.events[1]!.detail, "key rsa-2048, the spec asks for ecdsa-P-256");
+  assert.is(r.files.get("ca.pem"), first.files.get("ca.pem"));
+  assert.equal(r.summaries.map((s) => s.keyType), ["rsa-2048", "ecdsa-P-256", "ecdsa-P-256"]);
+  assert.match(r.files.get("admin-key.pem")!, /^-----BEGIN EC PRIVATE KEY-----/);
+});
+
+stored("should keep a CA whose subject differs from pki.caCSR and say so", async () => {
+  const r = await reconcilePki(clusterFrom(t.dir, (s) => (s.pki.caCSR.CN = "other-ca")), first.files, fixedDeps(later(1)));
+  assert.equal(brief(r), ["ca reused", "kube-controller-manager reused", "admin reused"]);
+  assert.match(r.events[0]!.detail, /its subject differs from pki\.caCSR \(.*CN=other-ca\): kept/);
+});
+
+stored("should refuse (exit 2) an out/pki/ CA without its key, naming the file", async () => {
+  const dir = path.join(t.dir, "pki-incomplete");
+  saveTo(dir, first.files);
+  rmSync(path.join(dir, "ca-key.pem"));
+  const err = await reconcilePki(example, readPkiDir(dir), fixedDeps(NOW)).catch((e) => e);
+  assert.instance(err, InputError);
+  assert.is(err.code, "pki-state-incomplete");
+  assert.ok(err.message.startsWith(`${path.join(dir, "ca-key.pem")}: missing beside ${path.join(dir, "ca.pem")}`), err.message);
+});
+
+stored("should refuse (exit 2) an expired CA in out/pki/ rather than replace it", async () => {
+  const dir = path.join(t.dir, "pki-expired");
+  const short = clusterFrom(t.dir, (s) => Object.assign(s.pki, { caExpiry: "8760h", expiry: "8760h" }));
+  const old = await reconcilePki(short, new Map(), fixedDeps(NOW));
+  saveTo(dir, old.files);
+  const err = await reconcilePki(short, readPkiDir(dir), fixedDeps(later(366))).catch((e) => e);
+  assert.instance(err, InputError);
+  assert.is(err.code, "ca-expired");
+  assert.is(err.message, `${path.join(dir, "ca.pem")}: the CA expired on 2027-01-15T10:00:00Z`);
+});
+
+stored.after(() => t.cleanup());
 formats.run();
 reuse.run();
 refuse.run();
+stored.run();

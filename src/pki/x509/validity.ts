@@ -53,3 +53,8 @@ export function isoSeconds(d: Date): string {
 export function daysLeft(end: Date, now: Date): number {
   return Math.floor((end.getTime() - now.getTime()) / DAY_MS);
 }
+
+/** validUntil: "valid until 2125-01-02T03:04:05Z (36500 days left)", as the pki events say it. */
+export function validUntil(end: Date, now: Date): string {
+  return `valid until ${isoSeconds(end)} (${daysLeft(end, now)} days left)`;
+}
