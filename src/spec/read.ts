@@ -1,33 +1,16 @@
 // Reading the spec file (a missing file, a folder or an unreadable file is the user's mistake), and
 // where the files it names are: paths inside a spec are relative to the spec file.
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.js";
+import { CAPS, readInputFile } from "../input-file.js";
 
-/** readSpecFile: the file's bytes, or an InputError naming why it cannot be read. */
+/** readSpecFile: the spec's bytes (a regular file of at most CAPS.spec), or an InputError naming why it cannot be read. */
 export function readSpecFile(file: string): Buffer {
-  const shown = file;
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw new InputError("spec-not-found", `${shown}: no such file (give the cluster spec's path, e.g. kubebundle validate cluster.json)`, [
-      { file: shown, pointer: "", message: "no such file", severity: "error" },
-    ]);
-  }
-  if (st.isDirectory()) {
-    throw new InputError("spec-is-directory", `${shown}: is a directory, not a cluster spec file`, [
-      { file: shown, pointer: "", message: "is a directory, not a cluster spec file", severity: "error" },
-    ]);
-  }
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InputError("spec-unreadable", `${shown}: cannot be read (${why})`, [
-      { file: shown, pointer: "", message: `cannot be read (${why})`, severity: "error" },
-    ]);
-  }
+  return readInputFile(file, {
+    what: "a cluster spec",
+    cap: CAPS.spec,
+    code: "spec",
+    missingHint: "give the cluster spec's path, e.g. kubebundle validate cluster.json",
+  });
 }
 
 /** CaPaths: the absolute paths of the CA files a spec imports (`pki.ca`). */

@@ -8,6 +8,7 @@ import { listFiles, type OutTree } from "./out-tree.js";
 import { sha256hex } from "./manifest.js";
 import { byteOrder } from "../paths.js";
 import { specCaPaths } from "../spec/read.js";
+import { CAPS, readInputFile } from "../input-file.js";
 
 /** FileDigestRow: what the tree digest covers of one file. */
 interface FileDigestRow {
@@ -59,7 +60,7 @@ export function inputsDigest(k: InputsKey): string {
 export function caFilesOf(specBytes: Buffer, specFile: string): Buffer[] | null {
   try {
     const ca = specCaPaths(JSON.parse(specBytes.toString("utf8")), specFile);
-    return ca ? [ca.certFile, ca.keyFile].map((f) => readFileSync(f)) : [];
+    return ca ? [ca.certFile, ca.keyFile].map((f) => readInputFile(f, { what: "a PEM file", cap: CAPS.pem, code: "ca" })) : [];
   } catch {
     return null;
   }
