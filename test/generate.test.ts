@@ -199,6 +199,25 @@ change("should repeat the spec's warnings on a no-change re-run", async () => {
   });
 });
 
+change("should write out/ beside the spec by default, wherever it runs from, and find its state there on the next run", async () => {
+  await withTmp(async (t) => {
+    const site = path.join(t.dir, "site");
+    mkdirSync(site);
+    const spec = ecdsaSpec(site);
+    const inCwd = existsSync(path.join(process.cwd(), "out", "manifest.json")) ? readFileSync(path.join(process.cwd(), "out", "manifest.json")) : null;
+    const first = await cli("generate", spec, "--quiet");
+    assert.is(first.code, 0, first.err);
+    assert.ok(existsSync(path.join(site, "out", "manifest.json")), "out/ beside the spec");
+    const ca = readFileSync(path.join(site, "out", "pki", "ca.pem"));
+    const cwdNow = existsSync(path.join(process.cwd(), "out", "manifest.json")) ? readFileSync(path.join(process.cwd(), "out", "manifest.json")) : null;
+    assert.equal(cwdNow, inCwd, "the current folder's out/ is not touched");
+    const again = await cli("generate", spec, "--json");
+    assert.is(again.code, 0, again.err);
+    assert.is(JSON.parse(again.out).changed, false);
+    assert.equal(readFileSync(path.join(site, "out", "pki", "ca.pem")), ca, "the same CA");
+  });
+});
+
 change("should refuse a non-empty folder it did not write unless --force", async () => {
   await withTmp(async (t) => {
     const out = path.join(t.dir, "out");

@@ -1,4 +1,5 @@
 // `kubebundle generate [SPEC] [--out DIR]`: out/ brought up to date; a step per line, a closing table.
+import path from "node:path";
 import type { CommandModule } from "yargs";
 import { formatProblem } from "../../errors.js";
 import { VERSION } from "../version.js";
@@ -9,7 +10,8 @@ import type { GenerateReport } from "../../generate.js";
 /** GenerateArgs: what a generate command line says. */
 interface GenerateArgs {
   spec: string;
-  out: string;
+  /** Absent: `out` beside the spec file. */
+  out?: string;
   force: boolean;
   quiet: boolean;
   json: boolean;
@@ -17,11 +19,11 @@ interface GenerateArgs {
 
 /** GENERATE_OPTIONS: generate's options. */
 export const GENERATE_OPTIONS = {
-  out: { type: "string", default: "out", describe: "output folder" },
+  out: { type: "string", describe: "output folder (default: out beside the spec, where its state already is)" },
   force: { type: "boolean", default: false, describe: "write into a non-empty folder that kubebundle did not write" },
   quiet: { type: "boolean", short: "q", default: false, describe: "print only warnings and errors" },
   json: { type: "boolean", default: false, describe: "print the report as JSON" },
-} as const satisfies Record<string, { type: "string" | "boolean"; short?: string; default: string | boolean; describe: string }>;
+} as const satisfies Record<string, { type: "string" | "boolean"; short?: string; default?: boolean; describe: string }>;
 
 /** table: the closing report: certificates reused or issued (and why), then one row per node. */
 export function table(r: GenerateReport): string {
@@ -46,7 +48,7 @@ export function generateCommand(ctx: Ctx): CommandModule<object, GenerateArgs> {
     builder: (y) => {
       let b = y.positional("spec", { type: "string", default: "cluster.json", describe: "cluster spec (JSON)" });
       for (const [name, o] of Object.entries(GENERATE_OPTIONS)) {
-        b = b.option(name, { type: o.type, default: o.default, describe: o.describe, ...("short" in o ? { alias: o.short } : {}), ...(o.type === "string" ? { requiresArg: true } : {}) });
+        b = b.option(name, { type: o.type, ...("default" in o ? { default: o.default } : {}), describe: o.describe, ...("short" in o ? { alias: o.short } : {}), ...(o.type === "string" ? { requiresArg: true } : {}) });
       }
       return b as any;
     },
@@ -57,18 +59,21 @@ export function generateCommand(ctx: Ctx): CommandModule<object, GenerateArgs> {
 /** runGenerate: one generate run as the command line asked; throws InputError for bad input. */
 async function runGenerate(args: GenerateArgs, ctx: Ctx): Promise<void> {
   const { generate } = await import("../../generate.js");
+  // The output folder defaults to `out` beside the spec, as paths inside the spec are relative to it: a run from another
+  // folder finds the same out/pki instead of minting a second CA.
+  const out = args.out ?? path.join(path.dirname(args.spec), "out");
   const step = args.quiet || args.json ? () => {} : (l: string) => ctx.io.out(l);
   // Ctrl-C / SIGTERM: out/ is only ever swapped in whole; drop any scratch folder beside it and stop.
   let written = false;
   const onSignal = (sig: NodeJS.Signals) => {
-    dropScratch(args.out);
-    ctx.io.err(`generate: interrupted (${sig}); ${args.out} ${written ? "was already updated" : "left as it was"}`);
+    dropScratch(out);
+    ctx.io.err(`generate: interrupted (${sig}); ${out} ${written ? "was already updated" : "left as it was"}`);
     process.exit(sig === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   let report;
   try {
-    report = await generate({ spec: args.spec, out: args.out, force: args.force, version: VERSION, onWritten: () => (written = true) }, step);
+    report = await generate({ spec: args.spec, out, force: args.force, version: VERSION, onWritten: () => (written = true) }, step);
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
   }
