@@ -1,4 +1,4 @@
-// Loads the ejs templates in templates/ (two levels above src/render and dist/render), compiled once each.
+// Loads the ejs templates in templates/ (two levels above src/render and dist/bin), compiled once each.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import ejs from "ejs";
