@@ -74,6 +74,8 @@ export async function generate(opts: GenerateOptions, step: Step = () => {}): Pr
   }
   try {
     recoverStale(outDir);
+    // Again under the lock: another run may have written out/ since the first look.
+    guardOutDir(outDir, opts.force ?? false);
     return await run(opts, outDir, step);
   } finally {
     release();

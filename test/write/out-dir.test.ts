@@ -1,0 +1,234 @@
+// Output folders as they are met in the field: two first runs at once into a folder whose parent does not exist yet,
+// a stale lock whose pid now names another process, a symlinked --out interrupted by SIGTERM. PID namespace cases
+// run as root in namespaces of their own (unshare).
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { cli } from "../helpers/cli.js";
+import { hasTool, ROOT, withTmp } from "../helpers/tools.js";
+import { ecdsaSpec } from "../helpers/specs.js";
+import { snapshot } from "../helpers/snapshot.js";
+import { lockText, procStart } from "../../src/write/out-tree.js";
+
+/** SOURCE_CLI: the CLI run from source, as a command line (for the race: the code under test, whatever dist/ holds). */
+const SOURCE_CLI = [process.execPath, "--import", "tsx", path.join(ROOT, "src/bin/kubebundle.ts")];
+/** BUILT_CLI: the built CLI (npm test builds it first), which starts in a fraction of tsx's time. */
+const BUILT_CLI = [process.execPath, path.join(ROOT, "dist/bin/kubebundle.js")];
+
+/** Run: a spawned process and what it printed. */
+interface Run {
+  child: ChildProcess;
+  out: string;
+  err: string;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** start: `cmd` spawned from the project root, its output collected; killed by stopAll if still running. */
+function start(cmd: string[]): Run {
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const r: Run = { child, out: "", err: "", done: undefined as never };
+  child.stdout!.on("data", (d: Buffer) => (r.out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (r.err += d.toString()));
+  r.done = new Promise((resolve) =>
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return r;
+}
+
+/** stopAll: kills every process a test started that is still running (a failed assertion leaves none behind). */
+async function stopAll(): Promise<void> {
+  const left = [...children];
+  for (const c of left) c.kill("SIGKILL");
+  await Promise.all(left.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.on("close", r)))));
+}
+
+/** withProcs: `fn`, then every process it started is stopped, also when it fails. */
+async function withProcs(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } finally {
+    await stopAll();
+  }
+}
+
+/** whenPrinted: resolves once `r` has printed a line matching `re` on stdout (or has ended). */
+function whenPrinted(r: Run, re: RegExp): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (re.test(r.out)) return resolve(true);
+    r.child.stdout!.on("data", () => re.test(r.out) && resolve(true));
+    void r.done.then(() => resolve(re.test(r.out)));
+  });
+}
+
+/** specIn: an ECDSA spec in `dir` (its own folder), edited by `edit`. */
+function specIn(dir: string, edit: (s: any) => void = () => {}): string {
+  mkdirSync(dir, { recursive: true });
+  return ecdsaSpec(dir, edit);
+}
+
+/** slowEdit: RSA-4096 keys, so a run is slow enough to be interrupted inside the pki stage. */
+const slowEdit = (s: any) => {
+  s.pki.key = { algo: "rsa", size: 4096 };
+  s.nodes[0].ip = "103.172.239.10";
+};
+
+/** beside: the names next to `dir` (in its parent) other than `dir` itself and `keep`. */
+function beside(dir: string, keep: string[] = []): string[] {
+  return readdirSync(path.dirname(dir)).filter((n) => n !== path.basename(dir) && !keep.includes(n));
+}
+
+/** oneSpec: asserts that `out` holds one run's tree: the nodes of one of `choices` (node name lists), in the manifest,
+ *  nodes/ and bundles/ alike, every certificate signed by the one CA of out/pki. Returns the choice found. */
+function oneSpec(out: string, choices: string[][]): string[] {
+  const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  const names = m.nodes.map((n: any) => n.name).sort();
+  assert.ok(choices.some((c) => c.join() === names.join()), `manifest nodes ${names} are one spec's`);
+  assert.equal(readdirSync(path.join(out, "nodes")).sort(), names, "nodes/ holds the manifest's nodes only");
+  assert.equal(readdirSync(path.join(out, "bundles")).sort(), names.map((n: string) => `${n}.tar.gz`), "bundles/ likewise");
+  const caPem = readFileSync(path.join(out, "pki/ca.pem"));
+  const ca = new X509Certificate(caPem);
+  for (const n of names) {
+    const cert = path.join(out, "nodes", n, "rootfs/etc/kubernetes/cert");
+    assert.ok(readFileSync(path.join(cert, "ca.pem")).equals(caPem), `${n}: the CA of out/pki`);
+    const kcm = new X509Certificate(readFileSync(path.join(cert, "kube-controller-manager.pem")));
+    assert.ok(kcm.verify(ca.publicKey), `${n}: its certificate is signed by the CA of out/pki`);
+  }
+  return names;
+}
+
+const race = suite("out/: two first runs into a folder whose parent does not exist");
+
+race("should let one run write at a time: never a mix of two specs' nodes or two CAs", async () => {
+  await withProcs(() =>
+    withTmp(async (t) => {
+      const a = specIn(path.join(t.dir, "a"), (s) => (s.nodes = [{ name: "alpha-1", ip: "10.1.0.1" }, { name: "alpha-2", ip: "10.1.0.2" }]));
+      const b = specIn(path.join(t.dir, "b"), (s) => (s.nodes = [{ name: "beta-1", ip: "10.2.0.1" }, { name: "beta-2", ip: "10.2.0.2" }, { name: "beta-3", ip: "10.2.0.3" }]));
+      const choices = [["alpha-1", "alpha-2"], ["beta-1", "beta-2", "beta-3"]];
+      for (let round = 0; round < 3; round++) {
+        const out = path.join(t.dir, `round-${round}`, "deeper", "out");
+        const runs = [start([...SOURCE_CLI, "generate", a, "--out", out, "--quiet"]), start([...SOURCE_CLI, "generate", b, "--out", out, "--quiet"])];
+        const ends = await Promise.all(runs.map((r) => r.done));
+        for (const [i, e] of ends.entries()) {
+          assert.ok(e.code === 0 || e.code === 2, `round ${round}: run ${i} exit ${e.code}: ${runs[i]!.err}`);
+          if (e.code === 2) assert.match(runs[i]!.err, /another kubebundle run \(pid \d+\) is writing it/);
+        }
+        assert.ok(ends.some((e) => e.code === 0), `round ${round}: one run wrote out/`);
+        oneSpec(out, choices);
+        assert.equal(beside(out), [], `round ${round}: no lock or scratch folder left`);
+      }
+    }),
+  );
+});
+
+race("should create the parent folder for the lock, and remove it again when the run fails", async () => {
+  await withTmp(async (t) => {
+    const broken = path.join(t.dir, "broken.json");
+    writeFileSync(broken, '{"nodes": [}');
+    const r = await cli("generate", broken, "--out", path.join(t.dir, "new", "deeper", "out"));
+    assert.is(r.code, 2, r.err);
+    assert.equal(readdirSync(t.dir), ["broken.json"], "no folder left by a failed run");
+  });
+});
+
+race.run();
+
+const stale = suite("out/: a stale lock whose pid names another process");
+
+/** bootId: this boot's id, as the lock records it. */
+const bootId = () => lockText().trim().split(" ")[2]!;
+
+stale("should take over a lock whose pid is alive but started at another time (the pid was reused)", async () => {
+  if (procStart(process.ppid) === undefined) {
+    console.log("\n  !!! skipped: /proc not available (process start times)\n");
+    return;
+  }
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const lock = path.join(t.dir, ".out.kubebundle.lock");
+    // The test's parent process: alive, not kubebundle, and not started at tick 1.
+    writeFileSync(lock, `${process.ppid} 1 ${bootId()}\n`);
+    const r = await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet");
+    assert.is(r.code, 0, r.err);
+    assert.not.ok(existsSync(lock), "the lock is released");
+    // The same pid with its real start time is a live holder; from another boot it is not.
+    writeFileSync(lock, `${process.ppid} ${procStart(process.ppid)} ${bootId()}\n`);
+    const busy = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.pop()), "--out", out, "--quiet");
+    assert.is(busy.code, 2);
+    assert.match(busy.err, new RegExp(`another kubebundle run \\(pid ${process.ppid}\\) is writing it`));
+    writeFileSync(lock, `${process.ppid} ${procStart(process.ppid)} 00000000-0000-0000-0000-000000000000\n`);
+    const other = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.pop()), "--out", out, "--quiet");
+    assert.is(other.code, 0, other.err);
+    assert.equal(readdirSync(t.dir).sort(), ["cluster.json", "out"]);
+  });
+});
+
+/** pidNamespaces: true when this process may run commands in PID namespaces of their own (root, unshare). */
+function pidNamespaces(): boolean {
+  if (!hasTool("unshare") || spawnSync("unshare", ["-pf", "--mount-proc", "true"], { stdio: "ignore" }).status !== 0) {
+    console.log("\n  !!! skipped: PID namespaces not available (unshare -pf --mount-proc needs root)\n");
+    return false;
+  }
+  return true;
+}
+
+stale("should not be blocked by the lock of a killed run whose pid now names an unrelated process", async () => {
+  if (!pidNamespaces()) return;
+  await withProcs(() =>
+    withTmp(async (t) => {
+      const out = path.join(t.dir, "out");
+      const lock = path.join(t.dir, ".out.kubebundle.lock");
+      // A run that is pid 1 of its PID namespace (as in a container) is killed while it holds the lock.
+      const first = start(["unshare", "-pf", "--mount-proc", "--kill-child=SIGKILL", ...BUILT_CLI, "generate", specIn(path.join(t.dir, "slow"), slowEdit), "--out", out]);
+      assert.ok(await whenPrinted(first, /validated/), first.err);
+      first.child.kill("SIGKILL");
+      await first.done;
+      assert.match(readFileSync(lock, "utf8"), /^1\b/, "the killed run's lock names pid 1");
+      // The next run's namespace has pid 1 too: a shell, alive and no kubebundle.
+      const next = start(["unshare", "-pf", "--mount-proc", "sh", "-c", '"$@"; exit $?', "sh", ...BUILT_CLI, "generate", specIn(path.join(t.dir, "fast")), "--out", out, "--quiet"]);
+      const end = await next.done;
+      assert.is(end.code, 0, next.err);
+      assert.not.ok(existsSync(lock));
+      oneSpec(out, [["idc-k8s-01", "idc-k8s-02", "idc-k8s-03"]]);
+    }),
+  );
+});
+
+stale.run();
+
+const signal = suite("out/: a symlinked --out interrupted");
+
+signal("should leave no lock or scratch folder beside the link or its target after SIGTERM, and out/ as it was", async () => {
+  await withProcs(() =>
+    withTmp(async (t) => {
+      const real = path.join(t.dir, "real", "out");
+      const link = path.join(t.dir, "links", "out");
+      mkdirSync(path.dirname(link));
+      const spec = specIn(path.join(t.dir, "spec"));
+      assert.is((await cli("generate", spec, "--out", real, "--quiet")).code, 0);
+      symlinkSync(real, link);
+      const before = snapshot(real, { identity: true });
+      const r = start([...BUILT_CLI, "generate", specIn(path.join(t.dir, "slow"), slowEdit), "--out", link]);
+      assert.ok(await whenPrinted(r, /validated/), r.err);
+      assert.ok(existsSync(path.join(t.dir, "real", ".out.kubebundle.lock")), "the lock is beside the link's target");
+      r.child.kill("SIGTERM");
+      const end = await r.done;
+      assert.is(end.code, 143, r.err);
+      assert.match(r.err, /interrupted \(SIGTERM\)/);
+      assert.equal(beside(real), [], "nothing left beside the target");
+      assert.equal(beside(link), [], "nothing left beside the link");
+      assert.ok(lstatSync(link).isSymbolicLink());
+      assert.equal(snapshot(real, { identity: true }), before);
+    }),
+  );
+});
+
+signal.run();
