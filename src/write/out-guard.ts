@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { lastManifest } from "./manifest.js";
+import { isScratch } from "./out-tree.js";
 
 
 /** guardOutDir: throws InputError when `dir` is a file, the root folder, or a non-empty folder without a kubebundle manifest (unless force). */
@@ -14,6 +15,7 @@ export function guardOutDir(dir: string, force: boolean): void {
   }
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw fail("is not a folder");
-  if (force || readdirSync(dir).length === 0 || lastManifest(dir) !== undefined) return;
+  // Scratch folders of an interrupted run (inside a mount point) are not the user's: the run removes them.
+  if (force || readdirSync(dir).filter((n) => !isScratch(n)).length === 0 || lastManifest(dir) !== undefined) return;
   throw fail("is not empty and holds no kubebundle manifest.json; choose another --out or pass --force");
 }

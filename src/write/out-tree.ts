@@ -1,6 +1,7 @@
 // The output folder as data (relative path -> mode and bytes), compared with the disk and
-// written atomically: built beside out/ and swapped in, so a failure leaves out/ as it was;
-// and the lock that lets one run at a time write an output folder.
+// written atomically: built beside out/ and swapped in, so a failure leaves out/ as it was
+// (an out/ that cannot be moved, a mount point, gets its contents swapped instead); and the
+// lock that lets one run at a time write an output folder.
 import { chmodSync, cpSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -84,6 +85,20 @@ function layTree(tree: OutTree, dir: string): void {
 export function tempSibling(dir: string, tag: "tmp" | "old"): string {
   return path.join(path.dirname(dir), `.${path.basename(dir)}.kubebundle-${tag}-${process.pid}`);
 }
+
+/** tempInside: the scratch folder name inside `dir` for this process, used when `dir` itself cannot be swapped (a mount point). */
+export function tempInside(dir: string, tag: "tmp" | "old"): string {
+  return path.join(dir, `.kubebundle-${tag}-${process.pid}`);
+}
+
+/** isScratch: true for the name of a scratch folder inside an output folder (`.kubebundle-tmp-PID`, `.kubebundle-old-PID`). */
+export function isScratch(name: string): boolean {
+  return /^\.kubebundle-(tmp|old)-\d+$/.test(name);
+}
+
+/** JOURNAL: the file inside an inner `old` folder that lists what a swap of contents moves; present from before the
+ *  first move until the last one is done, so a swap cut short (a kill) is rolled back by the next run. */
+const JOURNAL = ".kubebundle-swap.json";
 
 /** lexists: true when `p` exists, a dangling symlink included. */
 function lexists(p: string): boolean {
@@ -220,7 +235,7 @@ function breakStale(lock: string, seen: string, pending: string): void {
 }
 
 /** recoverStale: removes scratch folders of interrupted runs (any but this process's: the caller holds the lock, so no
- *  other run is writing); restores out/ if a run died mid-swap. */
+ *  other run is writing); restores out/ if a run died mid-swap, beside `dir` or, for a mount point, inside it. */
 export function recoverStale(dir: string): void {
   const parent = path.dirname(dir);
   const prefix = `.${path.basename(dir)}.kubebundle-`;
@@ -232,6 +247,22 @@ export function recoverStale(dir: string): void {
       if (name.startsWith(`${prefix}old-`) && !lexists(dir)) renameSync(p, dir);
       else rmSync(p, { recursive: true, force: true });
     }
+  }
+  if (!isRealDir(dir)) return;
+  for (const name of readdirSync(dir).filter(isScratch).sort()) {
+    if (ours(name)) continue;
+    const p = path.join(dir, name);
+    if (name.startsWith(".kubebundle-old-")) rollBack(dir, p);
+    rmSync(p, { recursive: true, force: true });
+  }
+}
+
+/** isRealDir: true when `p` is a folder (not a symlink to one). */
+function isRealDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -290,11 +321,14 @@ export function dropScratch(_given?: string): void {
   for (const lock of [...held.locks.keys()]) releaseLock(lock);
 }
 
-/** settleScratch: removes the scratch folder `p` of this process; an `old` one is first put back when out/ is missing. */
+/** settleScratch: removes the scratch folder `p` of this process; an `old` one is first put back (beside: when out/ is
+ *  missing; inside: rolled back per its journal). */
 function settleScratch(p: string): void {
   held.scratch.delete(p);
   const name = path.basename(p);
-  if (/\.kubebundle-old-\d+$/.test(name)) {
+  if (isScratch(name)) {
+    if (name.startsWith(".kubebundle-old-") && lexists(p)) rollBack(path.dirname(p), p);
+  } else if (/\.kubebundle-old-\d+$/.test(name)) {
     const dir = path.join(path.dirname(p), name.slice(1).replace(/\.kubebundle-old-\d+$/, ""));
     if (!lexists(dir) && lexists(p)) {
       renameSync(p, dir);
@@ -324,8 +358,14 @@ function copyForeign(dir: string, tmp: string, rel: string): void {
   walk(from, to);
 }
 
-/** writeTreeAtomic: lays `tree` (plus the user's own files kept from `dir`: everything neither in `tree` nor written by the last run, `before`) beside `dir`, then swaps it in. */
+/** UNSWAPPABLE: errors of rename() on a folder that cannot be moved, such as a mount point. */
+const UNSWAPPABLE = new Set(["EBUSY", "EXDEV"]);
+
+/** writeTreeAtomic: lays `tree` (plus the user's own files kept from `dir`: everything neither in `tree` nor written by
+ *  the last run, `before`) beside `dir`, then swaps it in. A `dir` that cannot be moved (a mount point: another file
+ *  system than its parent, or rename() says EBUSY/EXDEV) gets its contents swapped instead (swapContents). */
 export function writeTreeAtomic(tree: OutTree, dir: string, before: ReadonlySet<string> = new Set()): void {
+  if (isRealDir(dir) && statSync(dir).dev !== statSync(path.dirname(dir)).dev) return swapContents(tree, dir, before);
   const tmp = tempSibling(dir, "tmp");
   const old = tempSibling(dir, "old");
   held.scratch.add(tmp).add(old);
@@ -335,12 +375,18 @@ export function writeTreeAtomic(tree: OutTree, dir: string, before: ReadonlySet<
     if (existsSync(dir)) {
       chmodSync(tmp, statSync(dir).mode & 0o7777);
       keepOwner(dir, tmp);
-      for (const name of readdirSync(dir)) if (!MANAGED.has(name)) copyForeign(dir, tmp, name);
+      for (const name of readdirSync(dir)) if (!MANAGED.has(name) && !isScratch(name)) copyForeign(dir, tmp, name);
     }
     layTree(tree, tmp);
     if (existsSync(dir)) for (const rel of listFiles(dir)) if (!tree.has(rel) && !before.has(rel)) copyForeign(dir, tmp, rel);
     if (existsSync(dir)) {
-      renameSync(dir, old);
+      try {
+        renameSync(dir, old);
+      } catch (e) {
+        if (!UNSWAPPABLE.has((e as NodeJS.ErrnoException).code ?? "")) throw e;
+        rmSync(tmp, { recursive: true, force: true });
+        return swapContents(tree, dir, before);
+      }
       renameSync(tmp, dir);
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, dir);
@@ -352,4 +398,78 @@ export function writeTreeAtomic(tree: OutTree, dir: string, before: ReadonlySet<
     held.scratch.delete(tmp);
     held.scratch.delete(old);
   }
+}
+
+/** swapOrder: the managed names in the order a swap of contents moves them: manifest.json last, so that it never
+ *  describes entries that are not there yet. */
+function swapOrder(names: string[]): string[] {
+  return names.sort((a, b) => (a === "manifest.json" ? 1 : b === "manifest.json" ? -1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** swapContents: the swap for a `dir` that cannot itself be moved (a mount point). The new tree (with the user's files
+ *  kept inside kubebundle's folders) is laid in `dir/.kubebundle-tmp-PID`, on the same file system; then each of
+ *  kubebundle's top-level entries is renamed into `dir/.kubebundle-old-PID` and its new one renamed into place, one
+ *  entry at a time, after a journal of the moves has been written there. The user's own top-level entries stay where
+ *  they are. Any failure rolls every move back, so `dir` keeps its old contents; a run killed mid-swap is rolled back by
+ *  the next run (recoverStale). Each rename is atomic, the whole swap is not: a reader during it may see old and new
+ *  top-level entries side by side, for as long as a few renames take. */
+function swapContents(tree: OutTree, dir: string, before: ReadonlySet<string>): void {
+  const tmp = tempInside(dir, "tmp");
+  const old = tempInside(dir, "old");
+  held.scratch.add(tmp).add(old);
+  let rolledBack = true;
+  try {
+    if (lexists(old)) rollBack(dir, old);
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+    mkdirSync(tmp, { mode: 0o700 });
+    layTree(tree, tmp);
+    for (const rel of listFiles(dir)) if (!tree.has(rel) && !before.has(rel)) copyForeign(dir, tmp, rel);
+    const names = swapOrder([...MANAGED].filter((n) => lexists(path.join(dir, n)) || lexists(path.join(tmp, n))));
+    const absent = names.filter((n) => !lexists(path.join(dir, n)));
+    mkdirSync(old, { mode: 0o700 });
+    writeFileSync(path.join(old, JOURNAL), `${JSON.stringify({ names, absent })}\n`);
+    for (const n of names) {
+      if (lexists(path.join(dir, n))) renameSync(path.join(dir, n), path.join(old, n));
+      if (lexists(path.join(tmp, n))) renameSync(path.join(tmp, n), path.join(dir, n));
+    }
+    rmSync(path.join(old, JOURNAL)); // every move done: nothing to roll back from here on
+  } catch (e) {
+    try {
+      rollBack(dir, old);
+    } catch {
+      rolledBack = false; // the journal and the old entries stay for the next run's recoverStale
+    }
+    throw e;
+  } finally {
+    if (rolledBack) {
+      rmSync(old, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    held.scratch.delete(tmp);
+    held.scratch.delete(old);
+  }
+}
+
+/** rollBack: undoes the moves of a swap of contents into `dir` that `old` holds the journal of (nothing without one:
+ *  the swap had not started, or it was complete): each entry moved aside goes back, each new entry that had no old one
+ *  is removed. */
+function rollBack(dir: string, old: string): void {
+  let journal: { names?: unknown; absent?: unknown };
+  try {
+    journal = JSON.parse(readFileSync(path.join(old, JOURNAL), "utf8")) as typeof journal;
+  } catch {
+    return;
+  }
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((n): n is string => typeof n === "string" && MANAGED.has(n)) : []);
+  const absent = new Set(list(journal.absent));
+  for (const n of list(journal.names).reverse()) {
+    const here = path.join(dir, n);
+    const aside = path.join(old, n);
+    if (lexists(aside)) {
+      rmSync(here, { recursive: true, force: true });
+      renameSync(aside, here);
+    } else if (absent.has(n)) rmSync(here, { recursive: true, force: true });
+  }
+  rmSync(path.join(old, JOURNAL), { force: true });
 }

@@ -1,6 +1,7 @@
 // Output folders as they are met in the field: two first runs at once into a folder whose parent does not exist yet,
-// a stale lock whose pid now names another process, a symlinked --out interrupted by SIGTERM. PID namespace cases
-// run as root in namespaces of their own (unshare).
+// a stale lock whose pid now names another process, a symlinked --out interrupted by SIGTERM, a mount point (tmpfs,
+// bind mount) as --out. Mount and PID namespace cases run as root in
+// namespaces of their own (unshare), which the kernel tears down with their last process, mounts included.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -232,3 +233,112 @@ signal("should leave no lock or scratch folder beside the link or its target aft
 });
 
 signal.run();
+
+// Mount points: each case is one bash script run in a private mount namespace of its own, where it
+// mounts what it needs, runs the CLI and copies out/ to a folder outside the mounts (`$RES/<step>`) after each step;
+// its mounts end with it. Steps print `step NAME CODE` on stdout and their stderr to `$RES/<step>.err`.
+
+/** mountNamespaces: true when private mount namespaces with tmpfs mounts work here (root, unshare). */
+function mountNamespaces(): boolean {
+  const probe = spawnSync("unshare", ["-m", "--propagation", "private", "sh", "-c", 'd=$(mktemp -d) && mount -t tmpfs -o size=64k kubebundle-probe "$d" && umount "$d" && rmdir "$d"'], { stdio: "ignore" });
+  if (!hasTool("unshare") || probe.status !== 0) {
+    console.log("\n  !!! skipped: mount namespaces not available (unshare -m and mount -t tmpfs need root)\n");
+    return false;
+  }
+  return true;
+}
+
+/** STEP: the bash function the scripts use: `step NAME ARGS...` runs the CLI, prints `step NAME CODE` and copies out/. */
+const STEP = `
+step() {
+  local name=$1; shift
+  "$@" >"$RES/$name.out" 2>"$RES/$name.err"
+  echo "step $name $?"
+  [ -e "$O" ] && cp -a "$O" "$RES/$name"
+  ls -A "\${BESIDE:-$(dirname "$O")}" >"$RES/$name.beside"
+}
+kb() { ${BUILT_CLI.map((a) => `'${a}'`).join(" ")} "$@"; }
+`;
+
+/** inMountNs: runs `script` (bash) in a private mount namespace with O, RES and the specs in its environment; returns
+ *  each step's exit code and a reader of what it left in RES. */
+function inMountNs(t: { dir: string }, script: string, env: Record<string, string>) {
+  const res = path.join(t.dir, "res");
+  mkdirSync(res, { recursive: true });
+  const r = spawnSync("unshare", ["-m", "--propagation", "private", "bash", "-c", `set -u\n${STEP}\n${script}`], { cwd: ROOT, env: { ...process.env, RES: res, ...env }, encoding: "utf8", timeout: 240_000 });
+  assert.is(r.status, 0, `script: ${r.stderr}`);
+  const codes = Object.fromEntries([...r.stdout.matchAll(/^step (\S+) (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  const read = (name: string, what: "err" | "beside") => readFileSync(path.join(res, `${name}.${what}`), "utf8");
+  return { codes, tree: (name: string) => snapshot(path.join(res, name)), err: (n: string) => read(n, "err"), beside: (n: string) => read(n, "beside").split("\n").filter(Boolean) };
+}
+
+const moveIp = (s: any) => (s.nodes[0].ip = "103.172.239.10");
+
+const mounts = suite("out/: a mount point as --out");
+
+mounts("should update an --out that is a tmpfs mount point, keep the user's files, and leave nothing inside or beside it", async () => {
+  if (!mountNamespaces()) return;
+  await withTmp(async (t) => {
+    const o = path.join(t.dir, "mnt", "out");
+    mkdirSync(o, { recursive: true });
+    const r = inMountNs(t, `
+mount -t tmpfs -o size=8m,mode=0750 kubebundle-test "$O"
+step first kb generate "$A" --out "$O" --quiet
+echo mine >"$O/NOTES.md"; echo mine >"$O/pki/site-root.pem"
+step changed kb generate "$B" --out "$O" --quiet
+step again kb generate "$B" --out "$O"
+stat -c %a "$O" >"$RES/mode"
+`, { O: o, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
+    assert.equal(r.codes, { first: 0, changed: 0, again: 0 }, r.err("first") + r.err("changed"));
+    const after = r.tree("changed");
+    assert.is.not(after["nodes/idc-k8s-01/install.sh"], r.tree("first")["nodes/idc-k8s-01/install.sh"], "the changed run was written");
+    assert.match(readFileSync(path.join(t.dir, "res/changed/manifest.json"), "utf8"), /103\.172\.239\.10/);
+    assert.is(readFileSync(path.join(t.dir, "res/changed/NOTES.md"), "utf8"), "mine\n");
+    assert.is(readFileSync(path.join(t.dir, "res/changed/pki/site-root.pem"), "utf8"), "mine\n");
+    assert.equal(Object.keys(after).filter((k) => k.startsWith(".kubebundle-")), [], "no scratch folder left inside");
+    assert.equal(r.beside("changed"), ["out"], "no lock or scratch folder left beside");
+    assert.equal(r.tree("again"), after);
+    assert.match(readFileSync(path.join(t.dir, "res/again.out"), "utf8"), /no changes/);
+    assert.is(readFileSync(path.join(t.dir, "res/mode"), "utf8").trim(), "750", "the mount point keeps its mode");
+  });
+});
+
+mounts("should update an --out bind-mounted onto itself (same file system: rename says EBUSY)", async () => {
+  if (!mountNamespaces()) return;
+  await withTmp(async (t) => {
+    const o = path.join(t.dir, "out");
+    mkdirSync(o);
+    const r = inMountNs(t, `
+mount --bind "$O" "$O"
+step first kb generate "$A" --out "$O" --quiet
+step changed kb generate "$B" --out "$O" --quiet
+`, { O: o, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
+    assert.equal(r.codes, { first: 0, changed: 0 }, r.err("first") + r.err("changed"));
+    assert.not.match(r.err("changed"), /EBUSY/);
+    assert.match(readFileSync(path.join(t.dir, "res/changed/manifest.json"), "utf8"), /103\.172\.239\.10/);
+    assert.equal(r.beside("changed").filter((n) => n !== "out" && n !== "res" && n !== "b" && n !== "cluster.json"), []);
+  });
+});
+
+mounts("should leave the old contents of a mount point when the swap fails part-way (an entry inside that cannot be moved)", async () => {
+  if (!mountNamespaces()) return;
+  await withTmp(async (t) => {
+    const o = path.join(t.dir, "mnt", "out");
+    mkdirSync(o, { recursive: true });
+    // out/nodes bind-mounted onto itself cannot be renamed: the swap fails at nodes/, after .gitignore, admin/,
+    // bundles/ and check-ha.sh have been swapped, and must roll those back.
+    const r = inMountNs(t, `
+mount -t tmpfs -o size=8m kubebundle-test "$O"
+step first kb generate "$A" --out "$O" --quiet
+mount --bind "$O/nodes" "$O/nodes"
+step failed kb generate "$B" --out "$O" --quiet
+`, { O: o, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
+    assert.equal(r.codes.first, 0, r.err("first"));
+    assert.ok(r.codes.failed !== 0, "the run failed");
+    assert.match(r.err("failed"), /EBUSY/);
+    assert.equal(r.tree("failed"), r.tree("first"), "the old contents, all of them");
+    assert.equal(r.beside("failed"), ["out"]);
+  });
+});
+
+mounts.run();

@@ -2,10 +2,11 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { diffTree, dropScratch, lockHolder, lockOut, lockText, procStart, recoverStale, tempSibling, writeTreeAtomic, type OutTree } from "../../src/write/out-tree.js";
+import { diffTree, dropScratch, lockHolder, lockOut, lockText, procStart, recoverStale, tempInside, tempSibling, writeTreeAtomic, type OutTree } from "../../src/write/out-tree.js";
 import { guardOutDir } from "../../src/write/out-guard.js";
 import { InputError } from "../../src/errors.js";
 import { tmp, withTmp } from "../helpers/tools.js";
+import { snapshot } from "../helpers/snapshot.js";
 
 const tree = (): OutTree =>
   new Map([
@@ -204,6 +205,48 @@ lock("should drop its lock where it was taken whatever path it is given (a symli
     lockOut(real);
     dropScratch(path.join(t.dir, "link"));
     assert.equal(readdirSync(path.join(t.dir, "real")), ["out"], "no lock left beside the target");
+  });
+});
+
+lock("should roll back a swap of contents that a killed run left half done, per its journal", () => {
+  withTmp((t) => {
+    const out = path.join(t.dir, "out");
+    writeTreeAtomic(tree(), out);
+    writeFileSync(path.join(out, "NOTES.md"), "mine");
+    const before = snapshot(out);
+    // A run (pid 999999999) swapping the contents of out/ was killed after three moves: the old .gitignore aside and
+    // a new one in, a new admin/ (out/ had none), the old nodes/ aside (its new one not yet in).
+    const old = path.join(out, ".kubebundle-old-999999999");
+    const tmpIn = path.join(out, ".kubebundle-tmp-999999999");
+    mkdirSync(old);
+    mkdirSync(path.join(tmpIn, "pki"), { recursive: true });
+    writeFileSync(path.join(old, ".kubebundle-swap.json"), JSON.stringify({ names: ["../x", ".gitignore", "admin", "nodes", "pki", "manifest.json"], absent: ["admin"] }));
+    renameSync(path.join(out, ".gitignore"), path.join(old, ".gitignore"));
+    writeFileSync(path.join(out, ".gitignore"), "new");
+    mkdirSync(path.join(out, "admin"));
+    writeFileSync(path.join(out, "admin/admin.pem"), "new");
+    renameSync(path.join(out, "nodes"), path.join(old, "nodes"));
+    writeFileSync(path.join(t.dir, "x"), "not in out/: a journal names only kubebundle's entries");
+    recoverStale(out);
+    assert.equal(snapshot(out), before);
+    assert.ok(existsSync(path.join(t.dir, "x")));
+    // A swap that had completed (no journal left) is kept; its leftovers are removed.
+    mkdirSync(path.join(out, ".kubebundle-old-999999999/nodes"), { recursive: true });
+    recoverStale(out);
+    assert.equal(snapshot(out), before);
+  });
+});
+
+lock("should not take scratch folders inside out/ for the user's files, nor refuse out/ for them", () => {
+  withTmp((t) => {
+    const out = path.join(t.dir, "out");
+    mkdirSync(path.join(out, ".kubebundle-tmp-999999999"), { recursive: true });
+    guardOutDir(out, false);
+    writeTreeAtomic(tree(), out);
+    writeFileSync(path.join(out, "NOTES.md"), "mine");
+    mkdirSync(tempInside(out, "tmp"));
+    writeTreeAtomic(tree(), out);
+    assert.equal(readdirSync(out).filter((n) => n.startsWith(".kubebundle-")), [], "not copied into the new out/");
   });
 });
 
