@@ -1,15 +1,15 @@
 // Output folders as they are met in the field: two first runs at once into a folder whose parent does not exist yet,
-// a stale lock whose pid now names another process, a symlinked --out interrupted by SIGTERM, a mount point (tmpfs,
-// bind mount) as --out. Mount and PID namespace cases run as root in
+// a stale lock whose pid now names another process, a symlinked --out interrupted by SIGTERM, an out/ damaged by
+// hand, a mount point (tmpfs, bind mount) as --out, and a full disk. Mount and PID namespace cases run as root in
 // namespaces of their own (unshare), which the kernel tears down with their last process, mounts included.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cli } from "../helpers/cli.js";
-import { hasTool, ROOT, withTmp } from "../helpers/tools.js";
+import { hasTool, ROOT, tmp, withTmp } from "../helpers/tools.js";
 import { ecdsaSpec } from "../helpers/specs.js";
 import { snapshot } from "../helpers/snapshot.js";
 import { lockText, procStart } from "../../src/write/out-tree.js";
@@ -234,7 +234,98 @@ signal("should leave no lock or scratch folder beside the link or its target aft
 
 signal.run();
 
-// Mount points: each case is one bash script run in a private mount namespace of its own, where it
+const damaged = suite("out/: damaged by hand");
+
+/** template: one out/ generated from ecdsaSpec, copied for each case (made on first use, removed after the suite). */
+let template: { dir: string; cleanup(): void } | undefined;
+damaged.after(() => template?.cleanup());
+
+/** damage: out/ generated, then changed by `edit`; a run (`spec` changed or not) must exit 2 naming `where` and change
+ *  nothing (beside out/, `edit` may leave a folder named "elsewhere"). */
+async function damage(edit: (out: string) => void, where: string, message: RegExp, respec?: (s: any) => void): Promise<void> {
+  if (!template) {
+    template = tmp();
+    assert.is((await cli("generate", ecdsaSpec(template.dir), "--out", path.join(template.dir, "out"), "--quiet")).code, 0);
+  }
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    cpSync(path.join(template!.dir, "out"), out, { recursive: true, preserveTimestamps: true });
+    edit(out);
+    const before = snapshot(out, { identity: true });
+    const r = await cli("generate", ecdsaSpec(t.dir, respec), "--out", out);
+    assert.is(r.code, 2, r.err);
+    assert.not.match(r.err, /internal error/);
+    assert.ok(r.err.includes(path.join(out, where)), r.err);
+    assert.match(r.err, message);
+    assert.equal(snapshot(out, { identity: true }), before, "nothing under out/ changed");
+    assert.equal(readdirSync(t.dir).filter((n) => n !== "elsewhere").sort(), ["cluster.json", "out"], "nothing left beside out/");
+  });
+}
+
+const editManifest = (change: (m: any) => void) => (out: string) => {
+  const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  change(m);
+  writeFileSync(path.join(out, "manifest.json"), JSON.stringify(m, null, 2));
+};
+const moveIp = (s: any) => (s.nodes[0].ip = "103.172.239.10");
+
+damaged('should refuse "nodes": 5 in manifest.json (the no-change path and a changed spec alike)', async () => {
+  const nodes5 = editManifest((m) => (m.nodes = 5));
+  await damage(nodes5, "manifest.json", /\/nodes: is not a list: manifest\.json was changed by hand or damaged \(try: restore it/);
+  await damage(nodes5, "manifest.json", /\/nodes: is not a list/, moveIp);
+});
+
+damaged("should refuse other fields of manifest.json that a run reads back, with their JSON pointer", async () => {
+  await damage(editManifest((m) => delete m.nodes[1].bundle.sha256), "manifest.json", /\/nodes\/1\/bundle\/sha256: a string is missing/);
+  await damage(editManifest((m) => (m.certificates[0].file = ["x"])), "manifest.json", /\/certificates\/0\/file: is not a string/, moveIp);
+  await damage(editManifest((m) => (m.nodes[0].bundle.file = "../../elsewhere.tar.gz")), "manifest.json", /\/nodes\/0\/bundle\/file: is not bundles\/idc-k8s-01\.tar\.gz/, moveIp);
+});
+
+damaged("should refuse out/nodes as a symlink and out/bundles as a file", async () => {
+  await damage(
+    (out) => {
+      const elsewhere = path.join(path.dirname(out), "elsewhere");
+      renameSync(path.join(out, "nodes"), elsewhere);
+      symlinkSync(elsewhere, path.join(out, "nodes"));
+    },
+    "nodes",
+    /is a symbolic link where kubebundle keeps a folder: out\/ was changed by hand/,
+  );
+  await damage(
+    (out) => {
+      rmSync(path.join(out, "bundles"), { recursive: true });
+      writeFileSync(path.join(out, "bundles"), "x");
+    },
+    "bundles",
+    /is a file where kubebundle keeps a folder/,
+    moveIp,
+  );
+});
+
+damaged("should refuse a folder where a file of kubebundle's goes, and a file where its folder goes", async () => {
+  await damage(
+    (out) => {
+      rmSync(path.join(out, "nodes/idc-k8s-02/install.sh"));
+      mkdirSync(path.join(out, "nodes/idc-k8s-02/install.sh"));
+    },
+    "nodes/idc-k8s-02/install.sh",
+    /is a folder where kubebundle keeps a file/,
+    moveIp,
+  );
+  await damage(
+    (out) => {
+      rmSync(path.join(out, "nodes/idc-k8s-03/rootfs"), { recursive: true });
+      writeFileSync(path.join(out, "nodes/idc-k8s-03/rootfs"), "x");
+    },
+    "nodes/idc-k8s-03/rootfs",
+    /is a file where kubebundle keeps a folder/,
+    moveIp,
+  );
+});
+
+damaged.run();
+
+// Mount points and full disks: each case is one bash script run in a private mount namespace of its own, where it
 // mounts what it needs, runs the CLI and copies out/ to a folder outside the mounts (`$RES/<step>`) after each step;
 // its mounts end with it. Steps print `step NAME CODE` on stdout and their stderr to `$RES/<step>.err`.
 
@@ -272,9 +363,7 @@ function inMountNs(t: { dir: string }, script: string, env: Record<string, strin
   return { codes, tree: (name: string) => snapshot(path.join(res, name)), err: (n: string) => read(n, "err"), beside: (n: string) => read(n, "beside").split("\n").filter(Boolean) };
 }
 
-const moveIp = (s: any) => (s.nodes[0].ip = "103.172.239.10");
-
-const mounts = suite("out/: a mount point as --out");
+const mounts = suite("out/: a mount point as --out, and a full disk");
 
 mounts("should update an --out that is a tmpfs mount point, keep the user's files, and leave nothing inside or beside it", async () => {
   if (!mountNamespaces()) return;
@@ -333,11 +422,68 @@ step first kb generate "$A" --out "$O" --quiet
 mount --bind "$O/nodes" "$O/nodes"
 step failed kb generate "$B" --out "$O" --quiet
 `, { O: o, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
-    assert.equal(r.codes.first, 0, r.err("first"));
-    assert.ok(r.codes.failed !== 0, "the run failed");
-    assert.match(r.err("failed"), /EBUSY/);
+    assert.equal(r.codes, { first: 0, failed: 2 }, r.err("failed"));
+    assert.match(r.err("failed"), new RegExp(`${o}: cannot write the output folder: .*EBUSY, at ${o}/nodes\\b.*left as it was`));
+    assert.not.match(r.err("failed"), /internal error/);
     assert.equal(r.tree("failed"), r.tree("first"), "the old contents, all of them");
     assert.equal(r.beside("failed"), ["out"]);
+  });
+});
+
+mounts("should fail a full disk with exit 2 naming out/, leaving out/ (or no out/) as it was and nothing beside it", async () => {
+  if (!mountNamespaces()) return;
+  await withTmp(async (t) => {
+    const m = path.join(t.dir, "mnt");
+    mkdirSync(m);
+    // fill: leaves about 64 KiB free on the file system of $1 (less than any changed run needs).
+    const r = inMountNs(t, `
+fill() { local free; free=$(df --output=avail -B1 "$1" | tail -1); head -c $((free - 65536)) /dev/zero >"$1/$2" 2>/dev/null || true; }
+O="$M/out"
+mount -t tmpfs -o size=1m kubebundle-test "$M"
+step first kb generate "$A" --out "$O" --quiet
+fill "$M" filler
+step full kb generate "$B" --out "$O" --quiet
+O="$M/new/deeper/out"
+BESIDE=$M step fresh kb generate "$A" --out "$O" --quiet
+rm "$M/filler"
+O="$M/out"
+step freed kb generate "$B" --out "$O" --quiet
+`, { M: m, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
+    assert.equal(r.codes, { first: 0, full: 2, fresh: 2, freed: 0 }, r.err("full") + r.err("fresh"));
+    assert.match(r.err("full"), new RegExp(`${m}/out: cannot write the output folder: no space left on the device \\(ENOSPC`));
+    assert.match(r.err("fresh"), /ENOSPC/);
+    for (const s of ["full", "fresh"]) assert.not.match(r.err(s), /internal error/);
+    assert.equal(r.tree("full"), r.tree("first"), "out/ as it was");
+    assert.equal(r.beside("full"), ["filler", "out"], "no scratch folder or lock left");
+    assert.equal(r.beside("fresh"), ["filler", "out"], "a first run leaves no folder behind");
+    assert.match(readFileSync(path.join(t.dir, "res/freed/manifest.json"), "utf8"), /103\.172\.239\.10/);
+  });
+});
+
+mounts("should fail a full or read-only tmpfs mounted as --out with exit 2, its old contents kept", async () => {
+  if (!mountNamespaces()) return;
+  await withTmp(async (t) => {
+    const o = path.join(t.dir, "mnt", "out");
+    mkdirSync(o, { recursive: true });
+    const r = inMountNs(t, `
+mount -t tmpfs -o size=1m kubebundle-test "$O"
+step first kb generate "$A" --out "$O" --quiet
+free=$(df --output=avail -B1 "$O" | tail -1); head -c $((free - 65536)) /dev/zero >"$O/filler" 2>/dev/null
+step full kb generate "$B" --out "$O" --quiet
+rm "$O/filler"
+mount -o remount,ro "$O"
+step readonly kb generate "$B" --out "$O" --quiet
+`, { O: o, A: ecdsaSpec(t.dir), B: specIn(path.join(t.dir, "b"), moveIp) });
+    assert.equal(r.codes, { first: 0, full: 2, readonly: 2 }, r.err("full") + r.err("readonly"));
+    assert.match(r.err("full"), new RegExp(`${o}: cannot write the output folder: no space left on the device \\(ENOSPC`));
+    assert.match(r.err("readonly"), new RegExp(`${o}: cannot write the output folder: the file system is read-only \\(EROFS`));
+    const before = r.tree("first");
+    assert.equal(r.tree("readonly"), before, "read-only: the old contents");
+    assert.equal(r.beside("readonly"), ["out"]);
+    const after = r.tree("full");
+    delete after["filler"];
+    assert.equal(after, before, "the old contents, nothing inside left over");
+    assert.equal(r.beside("full"), ["out"]);
   });
 });
 
