@@ -7,7 +7,7 @@ import { readSpecFile } from "./spec/read.js";
 import { caFilesOf, inputsDigest, unchanged, treeDigest } from "./write/fast-path.js";
 import { readPkiDir } from "./pki/state.js";
 import { tarMtime } from "./write/tar-options.js";
-import { guardOutDir } from "./write/out-guard.js";
+import { checkOutEntries, guardOutDir, unwritable } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
 import type { Built, NodeReport } from "./write/build-tree.js";
 import { lastManifest, serializeManifest, writtenBy, type Manifest } from "./write/manifest.js";
@@ -74,6 +74,9 @@ export async function generate(opts: GenerateOptions, step: Step = () => {}): Pr
   }
   try {
     recoverStale(outDir);
+    // Again under the lock: another run may have written out/ since the first look.
+    guardOutDir(outDir, opts.force ?? false);
+    checkOutEntries(outDir);
     return await run(opts, outDir, step);
   } finally {
     release();
@@ -96,11 +99,16 @@ function sealManifest(built: Built, warnings: Problem[], digest: string): void {
 /** writeOut: swaps the tree into out/ when it differs from what is there (the user's files kept). */
 async function writeOut(built: Built, outDir: string, prev: Partial<Manifest> | undefined, opts: GenerateOptions, step: Step): Promise<{ diff: TreeDiff; changed: boolean }> {
   const { diffTree, writeTreeAtomic } = await import("./write/out-tree.js");
+  checkOutEntries(outDir, built.tree);
   const before = writtenBy(prev);
   const diff = diffTree(built.tree, outDir, before);
   const changed = diff.added.length + diff.changed.length + diff.removed.length > 0;
   if (changed) {
-    writeTreeAtomic(built.tree, outDir, before);
+    try {
+      writeTreeAtomic(built.tree, outDir, before);
+    } catch (e) {
+      throw unwritable(e, outDir) ?? e;
+    }
     opts.onWritten?.();
     step(`wrote ${outDir}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed`);
   } else step(`no changes in ${outDir}`);

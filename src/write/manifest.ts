@@ -5,6 +5,7 @@ import path from "node:path";
 import type { NodePlan } from "../plan/node-plan.js";
 import type { CertSummary } from "../pki/index.js";
 import type { Cluster } from "../spec/cluster.js";
+import { InputError } from "../errors.js";
 
 /** BundleFacts: a node tarball's path, size and digests. */
 export interface BundleFacts {
@@ -73,14 +74,79 @@ export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
   return out;
 }
 
-/** lastManifest: out/manifest.json when kubebundle wrote it (generator "kubebundle"), else undefined. */
+/** lastManifest: out/manifest.json when kubebundle wrote it (generator "kubebundle"), else undefined. Throws InputError
+ *  ("out-damaged") when it says kubebundle wrote it but a field kubebundle reads back has the wrong shape: it was edited
+ *  or damaged by hand, and reading on would mistake what the last run wrote. */
 export function lastManifest(outDir: string): Partial<Manifest> | undefined {
+  const file = path.join(outDir, "manifest.json");
+  let m: unknown;
   try {
-    const m = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Partial<Manifest>;
-    return m.generator === "kubebundle" ? m : undefined;
+    m = JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return undefined;
   }
+  if (!isObject(m) || m.generator !== "kubebundle") return undefined;
+  const wrong = manifestProblem(m);
+  if (wrong) {
+    const message = `${wrong.message}: manifest.json was changed by hand or damaged`;
+    const hint = "restore it from Git or a backup, or remove it and run generate --force, which reuses out/pki";
+    throw new InputError("out-damaged", `${file}: ${wrong.pointer}: ${message}`, [{ file, pointer: wrong.pointer, message, hint, severity: "error" }]);
+  }
+  return m as Partial<Manifest>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** FIELDS: the shape of each manifest field that a run reads back ("s" string, "n" number, "o" object; "?" optional). */
+const FIELDS = {
+  top: { version: "s?", inputs: "o?", nodes: "a", certificates: "a", warnings: "a?" },
+  node: { name: "s", ip: "s", files: "a", bundle: "o" },
+  file: { path: "s" },
+  bundle: { file: "s", size: "n", sha256: "s", contentSha256: "s" },
+  cert: { id: "s", file: "s", notAfter: "s" },
+  warning: { pointer: "s", message: "s", hint: "s?", line: "n?", col: "n?" },
+  inputs: { digest: "s?", renewBy: "s?", tree: "s?" },
+} as const;
+
+const KIND: Record<string, string> = { s: "a string", n: "a number", o: "an object", a: "a list" };
+
+/** shapeProblem: the first field of `v` (at JSON pointer `at`) that does not have the shape `fields` gives. */
+function shapeProblem(v: unknown, at: string, fields: Record<string, string>): { pointer: string; message: string } | undefined {
+  if (!isObject(v)) return { pointer: at || "/", message: "is not an object" };
+  for (const [key, want] of Object.entries(fields)) {
+    const x = v[key];
+    if (x === undefined && want.endsWith("?")) continue;
+    const kind = want[0]!;
+    const ok = kind === "a" ? Array.isArray(x) : kind === "o" ? isObject(x) : kind === "n" ? typeof x === "number" && Number.isFinite(x) : typeof x === "string";
+    if (!ok) return { pointer: `${at}/${key}`, message: x === undefined ? `${KIND[kind]} is missing` : `is not ${KIND[kind]}` };
+  }
+  return undefined;
+}
+
+/** manifestProblem: the first field of a kubebundle manifest that does not have the shape kubebundle wrote. */
+function manifestProblem(m: Record<string, unknown>): { pointer: string; message: string } | undefined {
+  const nodes = m.nodes as unknown[];
+  const first = (items: unknown, at: string, check: (x: unknown, at: string) => { pointer: string; message: string } | undefined) => {
+    for (const [i, x] of (items as unknown[]).entries()) {
+      const p = check(x, `${at}/${i}`);
+      if (p) return p;
+    }
+    return undefined;
+  };
+  return (
+    shapeProblem(m, "", FIELDS.top) ??
+    (m.inputs !== undefined ? shapeProblem(m.inputs, "/inputs", FIELDS.inputs) : undefined) ??
+    first(nodes, "/nodes", (n, at) => {
+      const p = shapeProblem(n, at, FIELDS.node) ?? first((n as { files: unknown }).files, `${at}/files`, (f, fat) => shapeProblem(f, fat, FIELDS.file)) ?? shapeProblem((n as { bundle: unknown }).bundle, `${at}/bundle`, FIELDS.bundle);
+      if (p) return p;
+      const { name, bundle } = n as { name: string; bundle: { file: string } };
+      return bundle.file === `bundles/${name}.tar.gz` ? undefined : { pointer: `${at}/bundle/file`, message: `is not bundles/${name}.tar.gz` };
+    }) ??
+    first(m.certificates, "/certificates", (c, at) => shapeProblem(c, at, FIELDS.cert)) ??
+    (m.warnings !== undefined ? first(m.warnings, "/warnings", (w, at) => shapeProblem(w, at, FIELDS.warning)) : undefined)
+  );
 }
 
 /** specFileName: the spec's file name as the manifest records it (no absolute path: the same on every machine). */
