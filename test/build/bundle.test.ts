@@ -55,7 +55,9 @@ test("a no-change re-run loads none of the packages and stages that a run from s
     const spec = ecdsaSpec(t.dir);
     const args = ["generate", spec, "--out", path.join(t.dir, "out"), "--quiet"];
     const scratch = loadedOrigins(inputs, t.dir, args);
-    const heavy = ["pkijs", "asn1js", "archiver", "yaml", "ejs", "ajv", "jsonc-parser", "src/pki", "src/render", "src/spec/load.ts", "src/write/build-tree.ts"];
+    // The no-change check reads out/pki with the pki stage's own reader (src/pki/state.ts, node built-ins only); the rest of
+    // src/pki is the stage itself.
+    const heavy = ["pkijs", "asn1js", "archiver", "yaml", "ejs", "ajv", "jsonc-parser", "src/pki/reconcile.ts", "src/pki/issue.ts", "src/pki/keys.ts", "src/pki/ca.ts", "src/pki/x509", "src/render", "src/spec/load.ts", "src/write/build-tree.ts"];
     for (const h of heavy) assert.ok(holds(scratch, h), `a run from scratch loads no ${h}: ${[...scratch].sort().join(", ")}`);
     const again = loadedOrigins(inputs, t.dir, args);
     for (const h of heavy) assert.not.ok(holds(again, h), `a no-change re-run loads ${h}`);
