@@ -3,7 +3,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { snapshot } from "./helpers/snapshot.js";
 import net from "node:net";
 import path from "node:path";
 import { CAPS, readInputFile } from "../src/input-file.js";
@@ -73,7 +74,7 @@ const cli = suite("the spec and CA files as the CLI reads them");
 
 /** kubebundle: the CLI from source, bounded in time (a hang fails the test). */
 function kubebundle(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src/bin/kubebundle.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000, env: { ...process.env, PWD: cwd } });
+  return spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src/bin/kubebundle.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL", env: { ...process.env, PWD: cwd } });
 }
 
 cli("validate and generate should refuse a FIFO or /dev/zero as the spec, and a FIFO as a CA file, with exit 2, never hang", async () => {
@@ -107,6 +108,31 @@ cli("should refuse a spec over its cap", async () => {
     const r = kubebundle(t.dir, "validate", spec);
     assert.is(r.status, 2);
     assert.match(r.stderr, /larger than a cluster spec may be \(at most 1 MiB\)/);
+  });
+});
+
+cli("generate should stop at a FIFO inside out/ or as out/manifest.json with exit 2, never hang, and change nothing", async () => {
+  await withTmp(async (t) => {
+    const spec = ecdsaSpec(t.dir);
+    const out = path.join(t.dir, "out");
+    assert.is(kubebundle(t.dir, "generate", spec, "--out", out, "--quiet").status, 0);
+    const script = path.join(out, "nodes/idc-k8s-01/install.sh");
+    rmSync(script);
+    execFileSync("mkfifo", [script]);
+    const before = snapshot(out);
+    const fifoInNodes = kubebundle(t.dir, "generate", spec, "--out", out, "--quiet");
+    assert.is(fifoInNodes.signal, null, "a FIFO in out/nodes hung generate");
+    assert.is(fifoInNodes.status, 2, fifoInNodes.stderr);
+    assert.match(fifoInNodes.stderr, /install\.sh/);
+    assert.equal(snapshot(out), before);
+    rmSync(script);
+    const manifest = path.join(out, "manifest.json");
+    rmSync(manifest);
+    execFileSync("mkfifo", [manifest]);
+    const fifoManifest = kubebundle(t.dir, "generate", spec, "--out", out, "--quiet");
+    assert.is(fifoManifest.signal, null, "a FIFO as manifest.json hung generate");
+    assert.is(fifoManifest.status, 2, fifoManifest.stderr);
+    assert.match(fifoManifest.stderr, /manifest\.json: is a FIFO, not a manifest/);
   });
 });
 

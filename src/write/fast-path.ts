@@ -32,7 +32,11 @@ export function treeDigest(tree: OutTree): string {
 export function diskTreeDigest(dir: string): string {
   const rows = listFiles(dir)
     .filter((r) => r !== "manifest.json")
-    .map((r) => ({ path: r, mode: lstatSync(path.join(dir, r)).mode & 0o777, sha256: sha256hex(readFileSync(path.join(dir, r))) }));
+    .map((r) => {
+      const st = lstatSync(path.join(dir, r));
+      // Only a regular file is read: anything else (a FIFO would block, a device never end) cannot match a digest of files.
+      return { path: r, mode: st.mode & 0o777, sha256: st.isFile() ? sha256hex(readFileSync(path.join(dir, r))) : `not a file (mode ${st.mode.toString(8)})` };
+    });
   return digestRows(rows);
 }
 

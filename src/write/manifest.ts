@@ -1,7 +1,7 @@
 // out/manifest.json: every node's files and every certificate's public facts; no secret.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { CAPS, readInputFile } from "../input-file.js";
 import type { NodePlan } from "../plan/node-plan.js";
 import type { CertSummary } from "../pki/index.js";
 import type { Cluster } from "../spec/cluster.js";
@@ -79,9 +79,17 @@ export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
  *  or damaged by hand, and reading on would mistake what the last run wrote. */
 export function lastManifest(outDir: string): Partial<Manifest> | undefined {
   const file = path.join(outDir, "manifest.json");
+  let text: string;
+  try {
+    text = readInputFile(file, { what: "a manifest", cap: CAPS.manifest, code: "manifest" }).toString("utf8");
+  } catch (e) {
+    // No manifest: no last run. One that is no regular file, or too large, is out/ damaged: said, not guessed around.
+    if (e instanceof InputError && e.code === "manifest-not-found") return undefined;
+    throw e;
+  }
   let m: unknown;
   try {
-    m = JSON.parse(readFileSync(file, "utf8"));
+    m = JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@
 // lock that lets one run at a time write an output folder.
 import { chmodSync, cpSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { byteOrder } from "../paths.js";
 
 /** TreeFile: one file of out/. */
 export interface TreeFile {
@@ -403,7 +404,7 @@ export function writeTreeAtomic(tree: OutTree, dir: string, before: ReadonlySet<
 /** swapOrder: the managed names in the order a swap of contents moves them: manifest.json last, so that it never
  *  describes entries that are not there yet. */
 function swapOrder(names: string[]): string[] {
-  return names.sort((a, b) => (a === "manifest.json" ? 1 : b === "manifest.json" ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  return names.sort((a, b) => Number(a === "manifest.json") - Number(b === "manifest.json") || byteOrder(a, b));
 }
 
 /** swapContents: the swap for a `dir` that cannot itself be moved (a mount point). The new tree (with the user's files

@@ -3,6 +3,7 @@ import ipaddr from "ipaddr.js";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { parseIp } from "../../spec/ip.js";
+import { byteOrder } from "../../paths.js";
 
 /** GeneralName tags RFC 5280 defines for the two kinds kubebundle writes. */
 const DNS_NAME = 2;
@@ -21,8 +22,8 @@ export function sortHosts(hosts: readonly string[]): string[] {
     if (ip) ips.set(ipKey(ip.bytes), ip.text);
     else dns.add(h.toLowerCase());
   }
-  const sortedIps = [...ips.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
-  return [...[...dns].sort(), ...sortedIps];
+  const sortedIps = [...ips.entries()].sort(([a], [b]) => byteOrder(a, b)).map(([, t]) => t);
+  return [...[...dns].sort(byteOrder), ...sortedIps];
 }
 
 /** toGeneralNames: `hosts` (already sorted) as GeneralNames: IPs as 4 or 16 raw bytes (type 7), anything else as a dNSName. */
