@@ -1,6 +1,8 @@
-// Where each node's files land: one row per file, read by the plan, the summary and the manifest.
+// Where each node's files land: the files every component shares (the cluster CA), the modes by kind, and a
+// component's working dir. A component's own files are rows of its registry entry.
 import path from "node:path";
 import type { Spec } from "../spec/schema.js";
+import type { FileRow } from "./component.js";
 
 /** HasPaths: all a target path depends on (a Cluster, or a spec's `paths` during validation). */
 export interface HasPaths {
@@ -8,45 +10,33 @@ export interface HasPaths {
 }
 
 /** FileKind: what a file holds; decides its mode (keys and kubeconfigs 0600, scripts 0755, rest 0644). */
-export type FileKind = "cert" | "key" | "kubeconfig" | "unit" | "script";
-
-/** LayoutRow: one file of a node's rootfs. */
-export interface LayoutRow {
-  /** Stable id used by the plan ("ca-cert", "kcm-kubeconfig"...). */
-  id: string;
-  kind: FileKind;
-  /** Absolute target path on the node, from the spec's `paths`. */
-  target(c: HasPaths): string;
-}
+export type FileKind = "cert" | "key" | "kubeconfig" | "unit" | "script" | "config";
 
 /** MODES: file mode by kind, as the contract sets them. */
-export const MODES: Readonly<Record<FileKind, number>> = { cert: 0o644, key: 0o600, kubeconfig: 0o600, unit: 0o644, script: 0o755 };
+export const MODES: Readonly<Record<FileKind, number>> = { cert: 0o644, key: 0o600, kubeconfig: 0o600, unit: 0o644, script: 0o755, config: 0o644 };
 
-/** KCM_BINARY: the executable's file name inside `paths.binDir`. */
-export const KCM_BINARY = "kube-controller-manager";
+/** isSecret: files that hold a private key or embed one (0600, kept out of Git). */
+export const isSecret = (kind: FileKind) => kind === "key" || kind === "kubeconfig";
 
-/** UNIT_NAME: the systemd unit kubebundle installs. */
-export const UNIT_NAME = "kube-controller-manager.service";
-
-/** LAYOUT: every file in a node's rootfs, in the order the guide creates them. */
-export const LAYOUT: readonly LayoutRow[] = [
-  { id: "ca-cert", kind: "cert", target: (c) => path.posix.join(c.spec.paths.certDir, "ca.pem") },
-  { id: "ca-key", kind: "key", target: (c) => path.posix.join(c.spec.paths.certDir, "ca-key.pem") },
-  { id: "kcm-cert", kind: "cert", target: (c) => path.posix.join(c.spec.paths.certDir, "kube-controller-manager.pem") },
-  { id: "kcm-key", kind: "key", target: (c) => path.posix.join(c.spec.paths.certDir, "kube-controller-manager-key.pem") },
-  { id: "kcm-kubeconfig", kind: "kubeconfig", target: (c) => path.posix.join(c.spec.paths.configDir, "kube-controller-manager.kubeconfig") },
-  { id: "kcm-unit", kind: "unit", target: () => `/etc/systemd/system/${UNIT_NAME}` },
-  { id: "kcm-verify", kind: "script", target: (c) => path.posix.join(workingDir(c), "verify.sh") },
+/** SHARED_FILES: files every component reads: the cluster CA (its key signs kubelet CSRs in kube-controller-manager). */
+export const SHARED_FILES: readonly FileRow[] = [
+  { id: "ca-cert", kind: "cert", target: (c) => path.posix.join(c.spec.paths.certDir, "ca.pem"), content: { from: "pem", cert: "ca", part: "cert" } },
+  { id: "ca-key", kind: "key", target: (c) => path.posix.join(c.spec.paths.certDir, "ca-key.pem"), content: { from: "pem", cert: "ca", part: "key" } },
 ];
 
-/** layoutTarget: the target path of the row `id` (which must exist). */
-export function layoutTarget(c: HasPaths, id: string): string {
-  const row = LAYOUT.find((r) => r.id === id);
-  if (!row) throw new Error(`no layout row ${id}`);
-  return row.target(c);
+/** unitPath: where a component's systemd unit lands. */
+export function unitPath(id: string): string {
+  return `/etc/systemd/system/${id}.service`;
 }
 
-/** workingDir: the service's WorkingDirectory, `<dataDir>/kube-controller-manager`. */
-export function workingDir(c: HasPaths): string {
-  return path.posix.join(c.spec.paths.dataDir, "kube-controller-manager");
+/** workingDir: a component's WorkingDirectory, `<dataDir>/<id>`. */
+export function workingDir(c: HasPaths, id: string): string {
+  return path.posix.join(c.spec.paths.dataDir, id);
+}
+
+/** fileRow: the row `id` of `rows`; throws for an unknown id (a bug, not a user error). */
+export function fileRow(rows: readonly FileRow[], id: string): FileRow {
+  const row = rows.find((r) => r.id === id);
+  if (!row) throw new Error(`no file row "${id}"`);
+  return row;
 }

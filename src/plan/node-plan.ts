@@ -1,8 +1,12 @@
-// The per-node plan: pure data (bundle path, mode, content) that the write stage lays out.
-// install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
-import { LAYOUT, MODES, UNIT_NAME, layoutTarget, workingDir, type LayoutRow } from "../components/layout.js";
+// The per-node plan: pure data (bundle path, mode, content) that the write stage lays out, from the file rows of the
+// components the spec generates. install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
+import { stringify } from "yaml";
+import type { Component, Content, FileRow } from "../components/component.js";
+import { MODES, isSecret, unitPath, workingDir } from "../components/layout.js";
+import { SHARED_FILES } from "../components/layout.js";
+import { componentsOf, fileTarget } from "../components/registry.js";
 import { renderUnit } from "../render/unit.js";
-import { kcmKubeconfig } from "../render/kubeconfig.js";
+import { nodeKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
 import { renderVerifyScript } from "../render/verify-script.js";
 import { servingOf } from "../render/flags.js";
@@ -25,6 +29,8 @@ export interface PlannedFile {
   secret: boolean;
   /** Absolute path on the node, for rootfs files. */
   target?: string;
+  /** The components whose unit reads the file (every one for a shared file), for rootfs files. */
+  components?: string[];
 }
 
 /** NodePlan: everything one node's bundle holds, sorted by path. */
@@ -33,65 +39,84 @@ export interface NodePlan {
   files: PlannedFile[];
 }
 
-type Certs = Record<"ca" | "kube-controller-manager", PemPair>;
+/** CertsOf: the PEMs of certificate row `id` for a node (its own instance where the row is issued per node). */
+export type CertsOf = (id: string, node: ClusterNode) => PemPair;
 
-/** Ctx: what a row's content is made from. */
+/** Ctx: what a file's content is made from. */
 interface Ctx {
   c: Cluster;
   n: ClusterNode;
-  certs: Certs;
+  k: Component | null;
+  components: readonly Component[];
+  certs: CertsOf;
   version: string;
 }
 
-/** CONTENT: what each layout row holds; every row of LAYOUT has an entry. */
-const CONTENT: Record<string, (x: Ctx) => string> = {
-  "ca-cert": (x) => x.certs.ca.cert,
-  "ca-key": (x) => x.certs.ca.key,
-  "kcm-cert": (x) => x.certs["kube-controller-manager"].cert,
-  "kcm-key": (x) => x.certs["kube-controller-manager"].key,
-  "kcm-kubeconfig": (x) =>
-    kcmKubeconfig(x.c, x.n, { ca: x.certs.ca.cert, cert: x.certs["kube-controller-manager"].cert, key: x.certs["kube-controller-manager"].key }),
-  "kcm-unit": (x) => renderUnit(x.c, x.n),
-  "kcm-verify": (x) => {
-    // The address and port the unit actually serves on, extraArgs overrides included.
-    const serving = servingOf(x.c, x.n);
-    return renderVerifyScript({
-      node: { name: x.n.name, ip: serving.host },
-      securePort: serving.port,
-      unitName: UNIT_NAME,
-      caFile: layoutTarget(x.c, "ca-cert"),
-      certFile: layoutTarget(x.c, "kcm-cert"),
-      keyFile: layoutTarget(x.c, "kcm-key"),
-      kubeconfig: layoutTarget(x.c, "kcm-kubeconfig"),
-      version: x.version,
-    });
-  },
-};
+/** render: one file's content, by the kind of content its row declares; the one place content kinds are rendered. */
+function render(content: Content, x: Ctx): string {
+  const own = () => {
+    if (!x.k) throw new Error(`a shared file cannot hold ${content.from}`);
+    return x.k;
+  };
+  switch (content.from) {
+    case "pem":
+      return x.certs(content.cert, x.n)[content.part];
+    case "kubeconfig": {
+      const pair = x.certs(content.cert, x.n);
+      return nodeKubeconfig(x.c, x.n, content.user, { ca: x.certs("ca", x.n).cert, cert: pair.cert, key: pair.key });
+    }
+    case "unit":
+      return renderUnit(own(), x.c, x.n);
+    case "verify": {
+      const k = own();
+      // The address and port the unit actually serves on, extraArgs overrides included.
+      const serving = servingOf(k, x.c, x.n);
+      const at = (id: string) => fileTarget(x.c, x.components, id);
+      return renderVerifyScript({
+        node: { name: x.n.name, ip: serving.host },
+        securePort: serving.port,
+        unitName: `${k.id}.service`,
+        caFile: at(k.verifyFiles.ca),
+        certFile: at(k.verifyFiles.cert),
+        keyFile: at(k.verifyFiles.key),
+        kubeconfig: at(k.verifyFiles.kubeconfig),
+        version: x.version,
+      });
+    }
+    case "yaml":
+      return stringify(content.build(x.c, x.n), { lineWidth: 0 });
+  }
+}
 
-function rootfsFile(row: LayoutRow, x: Ctx): PlannedFile {
-  const fill = CONTENT[row.id];
-  if (!fill) throw new Error(`layout row ${row.id} has no content`);
+function rootfsFile(row: FileRow, x: Ctx): PlannedFile {
   const target = row.target(x.c);
   return {
     path: `rootfs${target}`,
     mode: MODES[row.kind],
-    content: Buffer.from(fill(x)),
-    secret: row.kind === "key" || row.kind === "kubeconfig",
+    content: Buffer.from(render(row.content, x)),
+    secret: isSecret(row.kind),
     target,
+    components: x.k ? [x.k.id] : x.components.map((k) => k.id),
   };
 }
 
 const byPath = (a: { path: string }, b: { path: string }) => byteOrder(a.path, b.path);
 
-/** planNode: the bundle of one node: rootfs files from LAYOUT, then SHA256SUMS and install.sh derived from them. */
-export function planNode(c: Cluster, node: ClusterNode, certs: Certs, version: string): NodePlan {
-  const rootfs = LAYOUT.map((row) => rootfsFile(row, { c, n: node, certs, version })).sort(byPath);
+/** planNode: the bundle of one node: the shared files and every generated component's files, then SHA256SUMS and
+ *  install.sh derived from them. */
+export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version: string): NodePlan {
+  const components = componentsOf(c);
+  const base = { c, n: node, components, certs, version };
+  const rootfs = [
+    ...SHARED_FILES.map((row) => rootfsFile(row, { ...base, k: null })),
+    ...components.flatMap((k) => k.files.map((row) => rootfsFile(row, { ...base, k }))),
+  ].sort(byPath);
   const sums: PlannedFile = { path: "SHA256SUMS", mode: 0o644, content: Buffer.from(sha256sums(rootfs)), secret: false };
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
     files: rootfs.map((f) => ({ target: f.target!, mode: f.mode })),
-    dirs: [{ path: workingDir(c), mode: 0o755 }],
-    unitName: UNIT_NAME,
+    dirs: components.map((k) => ({ path: workingDir(c, k.id), mode: 0o755 })),
+    unitName: unitPath(components[0]!.id).slice("/etc/systemd/system/".length),
     version,
   });
   const install: PlannedFile = { path: "install.sh", mode: MODES.script, content: Buffer.from(script), secret: false };

@@ -1,9 +1,6 @@
-// kube-controller-manager's kubeconfig: a small spec record, a pure builder, and a YAML serialiser.
+// Kubeconfigs: a small spec record, a pure builder, and a YAML serialiser.
 import { stringify } from "yaml";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
-
-/** KCM_USER: the user and context name, as the guide's `kubectl config set-credentials` writes them. */
-export const KCM_USER = "system:kube-controller-manager";
 
 /** KubeconfigSpec: everything one kubeconfig holds; the context is named after the user. */
 export interface KubeconfigSpec {
@@ -46,13 +43,13 @@ export function serializeKubeconfig(obj: object): string {
   return stringify(obj, { sortMapEntries: true, indentSeq: false, lineWidth: 0, minContentWidth: 0 });
 }
 
-/** kcmKubeconfig: the node's kubeconfig text for kube-controller-manager, certificates embedded. */
-export function kcmKubeconfig(cluster: Cluster, node: ClusterNode, certs: { ca: string; cert: string; key: string }): string {
+/** nodeKubeconfig: a component's kubeconfig on a node (its apiserver, or apiServer.endpoint), certificates embedded. */
+export function nodeKubeconfig(cluster: Cluster, node: ClusterNode, user: string, certs: { ca: string; cert: string; key: string }): string {
   return serializeKubeconfig(
     buildKubeconfig({
       clusterName: cluster.spec.clusterName,
       server: serverFor(cluster, node),
-      user: KCM_USER,
+      user,
       caPem: certs.ca,
       certPem: certs.cert,
       keyPem: certs.key,

@@ -1,8 +1,9 @@
-// The node's kube-controller-manager systemd unit, rendered from its flag list.
+// A component's systemd unit on one node, rendered from its flag list.
 import path from "node:path";
 import { minorOf } from "../components/release.js";
-import { KCM_BINARY, workingDir } from "../components/layout.js";
-import { kcmFlags } from "./flags.js";
+import { workingDir } from "../components/layout.js";
+import type { Component } from "../components/component.js";
+import { componentFlags } from "./flags.js";
 import { renderTemplate } from "./_templates.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
@@ -18,18 +19,20 @@ export function systemdWord(word: string): string {
   return quoted.replace(/%/g, "%%").replace(/\$/g, "$$$$");
 }
 
-/** kcmExecPath: `<binDir>/kube-controller-manager`, the unit's ExecStart program. */
-export function kcmExecPath(c: Cluster): string {
-  return path.posix.join(c.spec.paths.binDir, KCM_BINARY);
+/** execPath: `<binDir>/<binary>`, the unit's ExecStart program. */
+export function execPath(k: Component, c: Cluster): string {
+  return path.posix.join(c.spec.paths.binDir, k.binary);
 }
 
-/** renderUnit: templates/kube-controller-manager.service.ejs for one node: one sorted flag per line. */
-export function renderUnit(cluster: Cluster, node: ClusterNode): string {
-  return renderTemplate("kube-controller-manager.service.ejs", {
+/** renderUnit: templates/unit.service.ejs for one component on one node: one sorted flag per line. */
+export function renderUnit(k: Component, cluster: Cluster, node: ClusterNode): string {
+  return renderTemplate("unit.service.ejs", {
+    component: k.id,
+    unit: k.unit,
     node: node.name,
     release: minorOf(cluster.version),
-    workingDir: workingDir(cluster),
-    exec: systemdWord(kcmExecPath(cluster)),
-    args: kcmFlags(cluster, node).map((f) => systemdWord(`--${f.name}=${f.value}`)),
+    workingDir: workingDir(cluster, k.id),
+    exec: systemdWord(execPath(k, cluster)),
+    args: componentFlags(k, cluster, node).map((f) => systemdWord(`--${f.name}=${f.value}`)),
   });
 }

@@ -1,6 +1,7 @@
 // Semantic rules for `paths`: safe, absolute, normalised, and never a file inside another file.
 import path from "node:path";
-import { KCM_BINARY, LAYOUT, workingDir } from "../components/layout.js";
+import { workingDir } from "../components/layout.js";
+import { componentsOf, nodeFiles } from "../components/registry.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
 import { LIMITS, type Spec } from "./schema.js";
 
@@ -28,29 +29,32 @@ export const paths: Rule = (s, out) => {
   }
 };
 
-/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder); the binary `<binDir>/kube-controller-manager`, not shipped but on the node, counts as a file. */
+/** overlaps: every pair of node paths where one is the other or lies inside it (a file cannot also be a folder), over the
+ *  files of every component the spec generates; each binary `<binDir>/<binary>`, not shipped but on the node, counts as a file,
+ *  each working folder as a folder. */
 export const overlaps: Rule = (s, out) => {
   if (!isObj(s.paths)) return;
   const given = Object.entries(s.paths).filter((e): e is [string, string] => str(e[1]));
   if (given.length !== Object.keys(s.paths).length || !given.every(([, v]) => SAFE_PATH.test(v) && v.startsWith("/"))) return;
   const owner = { spec: { paths: s.paths as Spec["paths"] } };
-  const work = workingDir(owner);
+  const components = componentsOf({ spec: { components: Array.isArray(s.components) ? s.components.filter(str) : undefined } });
+  const works = new Set(components.map((k) => workingDir(owner, k.id)));
   const binDir = str(s.paths.binDir) ? s.paths.binDir : undefined;
-  const binary = binDir === undefined ? undefined : path.posix.join(binDir, KCM_BINARY);
-  const layout = LAYOUT.map((r) => r.target(owner));
-  const files = binary === undefined ? layout : [...layout, binary];
-  const others = [...files, work];
-  const named = (p: string) => (p === binary ? `the kube-controller-manager binary ${p}` : p === work ? `the working folder ${p}` : p);
+  const binaries = new Map(binDir === undefined ? [] : components.map((k) => [path.posix.join(binDir, k.binary), k.binary] as const));
+  const layout = nodeFiles(components).map((r) => r.target(owner));
+  const files = [...layout, ...binaries.keys()];
+  const others = [...files, ...works];
+  const named = (p: string) => (binaries.has(p) ? `the ${binaries.get(p)} binary ${p}` : works.has(p) ? `the working folder ${p}` : p);
   for (const f of files) {
-    const inside = work === f ? f : others.find((g) => g !== f && g.startsWith(`${f}/`));
+    const inside = works.has(f) ? f : others.find((g) => g !== f && g.startsWith(`${f}/`));
     if (inside === undefined) continue;
-    if (f === binary || inside === binary) {
+    if (binaries.has(f) || binaries.has(inside)) {
       const message =
         f === inside
-          ? `puts the kube-controller-manager binary ${f} at the service's working folder: one path cannot be both a file and a folder`
-          : f === binary
-            ? `makes the kube-controller-manager binary ${f} a folder holding ${named(inside)}: one path cannot be both a file and a folder`
-            : `puts the kube-controller-manager binary ${inside} inside the file ${f}: one path cannot be both a file and a folder`;
+          ? `puts ${named(f)} at the service's working folder: one path cannot be both a file and a folder`
+          : binaries.has(f)
+            ? `makes ${named(f)} a folder holding ${named(inside)}: one path cannot be both a file and a folder`
+            : `puts ${named(inside)} inside the file ${f}: one path cannot be both a file and a folder`;
       out.push(err("/paths/binDir", message));
       continue;
     }

@@ -82,6 +82,14 @@ export const clusterSchema = {
       default: "1.36.0",
       description: "Target Kubernetes release (`1.36.0`, `v1.36.0` or `1.36`), 1.16 through 1.37: decides which kube-controller-manager flags the unit carries.",
     },
+    components: {
+      type: "array",
+      items: { type: "string", enum: ["kube-controller-manager"], description: "A component id, as the registry names it." },
+      uniqueItems: true,
+      minItems: 1,
+      default: ["kube-controller-manager"],
+      description: "The components to generate, each on every node (default: all of them), written in any order and generated in rollout order.",
+    },
     serviceCIDR: {
       type: "string",
       format: "cidr",

@@ -1,5 +1,5 @@
 // A short account of a valid cluster and of what `generate` would write for it.
-import { LAYOUT } from "../components/layout.js";
+import { componentsOf, nodeFiles } from "../components/registry.js";
 import { minorOf } from "../components/release.js";
 import type { Cluster } from "./cluster.js";
 
@@ -16,7 +16,7 @@ export interface Summary {
 /** summarise: cluster, release, nodes with IPs, and the per-node files and bundles generate makes. */
 export function summarise(c: Cluster): Summary {
   const nodes = c.nodes.map((n) => ({ name: n.name, ip: n.ip, bundle: `bundles/${n.name}.tar.gz` }));
-  const files = LAYOUT.map((r) => r.target(c));
+  const files = nodeFiles(componentsOf(c)).map((r) => r.target(c));
   const width = Math.max(...nodes.map((n) => n.name.length));
   const text = [
     `${c.shown}: valid`,

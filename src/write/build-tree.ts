@@ -81,9 +81,13 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   const tree: OutTree = new Map();
   tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
   for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
-  const certs = { ca: pki.certs.ca!, "kube-controller-manager": pki.certs["kube-controller-manager"]! };
+  const certs = (id: string) => {
+    const pair = pki.certs[id];
+    if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
+    return pair;
+  };
   const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version));
-  for (const f of planAdmin(c, { ca: certs.ca, admin: pki.certs.admin! }, input.version)) tree.set(f.path, { mode: f.mode, content: f.content });
+  for (const f of planAdmin(c, { ca: certs("ca"), admin: certs("admin") }, input.version)) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
     for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { UNIT_NAME } from "../../src/components/layout.js";
+import { UNIT_NAME } from "../helpers/components.js";
 import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
 import { shellQuote } from "../../src/render/install-script.js";
 import { needTool, ROOT, tmp } from "../helpers/tools.js";

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { kcmFlags, leaderElectionOf, servingOf, type Flag } from "../../src/render/flags.js";
+import type { Flag } from "../../src/render/flags.js";
+import { kcmFlags, leaderElectionOf, servingOf, LAYOUT } from "../helpers/components.js";
 import { KCM_FLAGS } from "../../src/components/kube-controller-manager/flags.js";
 import { isRemovedIn } from "../../src/components/flag-table.js";
-import { LAYOUT } from "../../src/components/layout.js";
 import { supportedMinors, type KubeVersion } from "../../src/components/release.js";
 import { checkSpec, loadSpec } from "../../src/spec/load.js";
 import type { Cluster } from "../../src/spec/cluster.js";

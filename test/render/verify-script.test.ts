@@ -7,7 +7,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { reconcilePki, realDeps } from "../../src/pki/index.js";
-import { UNIT_NAME } from "../../src/components/layout.js";
+import { UNIT_NAME } from "../helpers/components.js";
 import { shellQuote } from "../../src/render/install-script.js";
 import { buildKubeconfig, serializeKubeconfig } from "../../src/render/kubeconfig.js";
 import { renderVerifyScript, type VerifyScriptInput } from "../../src/render/verify-script.js";

@@ -1,12 +1,12 @@
 // The kube-controller-manager flag table: every flag of the guide's unit and every flag that must be
 // refused, with the releases it exists in (shared/reference/kcm-flags-by-version.md, one row each).
-import { LAYOUT } from "../layout.js";
+import { SHARED_FILES, fileRow } from "../layout.js";
+import { KCM_FILES } from "./files.js";
 import type { FlagContext, FlagRow, FlagTable, ValueRule } from "../flag-table.js";
 
-/** file: the target path of a LAYOUT row, so paths come from one place. */
+/** file: the target path of one of its files (or a shared one), so paths come from one place. */
 function file(id: string): (ctx: FlagContext) => string {
-  const row = LAYOUT.find((r) => r.id === id);
-  if (!row) throw new Error(`no layout row "${id}"`);
+  const row = fileRow([...SHARED_FILES, ...KCM_FILES], id);
   return ({ cluster }) => row.target(cluster);
 }
 

@@ -1,0 +1,69 @@
+// A control-plane component as one row of the registry (src/components/registry.ts): what it runs, which files each
+// node gets for it, its flag table by release, what its checks read. Every stage reads these rows through one code
+// path; no module outside src/components names a component.
+import type { Cluster, ClusterNode } from "../spec/cluster.js";
+import type { FlagTable } from "./flag-table.js";
+import type { FileKind, HasPaths } from "./layout.js";
+import type { Spec } from "../spec/schema.js";
+
+/** Section: a spec section holding a component's settings and `extraArgs`. */
+export type Section = NonNullable<{ [K in keyof Spec]-?: Spec[K] extends { extraArgs?: unknown } ? K : never }[keyof Spec]>;
+
+/** Content: what a file holds, as data; the plan renders each kind through one function (components import no renderer). */
+export type Content =
+  /** A certificate or key the pki stage issued (row `cert`; this node's instance for a row issued per node). */
+  | { from: "pem"; cert: string; part: "cert" | "key" }
+  /** A kubeconfig for the node's apiserver (or apiServer.endpoint) with row `cert`'s certificate as user `user`. */
+  | { from: "kubeconfig"; cert: string; user: string }
+  /** The component's systemd unit, from its flag table. */
+  | { from: "unit" }
+  /** verify.sh for the component on this node. */
+  | { from: "verify" }
+  /** A configuration file: the object `build` returns, written as YAML. */
+  | { from: "yaml"; build(c: Cluster, node: ClusterNode): object };
+
+/** FileRow: one file of a node's rootfs. */
+export interface FileRow {
+  /** Stable id, unique across the registry ("kcm-cert", "ca-cert"). */
+  id: string;
+  kind: FileKind;
+  /** Absolute target path on the node, from the spec's `paths`. */
+  target(c: HasPaths): string;
+  content: Content;
+}
+
+/** Serving: where a component answers /healthz on a node. */
+export interface Serving {
+  /** The address to check: --bind-address, or the node's IP when it binds every address (0.0.0.0, ::). */
+  host: string;
+  port: number;
+}
+
+/** LeaderElection: the lock check-ha.sh reads the leader from, and the timing of a handover in whole seconds. */
+export interface LeaderElection {
+  lock: "lease" | "endpoints";
+  leaseDurationSeconds: number;
+  retryPeriodSeconds: number;
+}
+
+/** Component: one row of the registry. */
+export interface Component {
+  /** The id: names its folder, its unit, its lock object in kube-system and its working dir. */
+  id: string;
+  /** The executable's file name inside `paths.binDir`. */
+  binary: string;
+  /** The spec section holding its settings and `extraArgs`. */
+  section: Section;
+  /** The unit's [Unit] text. */
+  unit: { description: string; documentation: string };
+  /** Every file of its own on a node (the shared CA files are the layout's). */
+  files: readonly FileRow[];
+  /** Its flag table by release; `section`.extraArgs overrides it. */
+  flags: FlagTable;
+  /** The binary's own defaults of the flags the checks read back, in force when a flag is not on the command line. */
+  builtin: { "secure-port": string; "bind-address": string };
+  /** The ids of the files verify.sh reads: the CA of its serving certificate, its client certificate and key, its kubeconfig. */
+  verifyFiles: { ca: string; cert: string; key: string; kubeconfig: string };
+  /** Its leader election as check-ha.sh reads it. */
+  leader(c: Cluster): LeaderElection;
+}

@@ -1,0 +1,31 @@
+// The component registry: every control-plane component kubebundle generates, in rollout order. Adding a component is
+// a folder under src/components and a line here.
+import type { Component, FileRow } from "./component.js";
+import { SHARED_FILES, fileRow } from "./layout.js";
+import { kubeControllerManager } from "./kube-controller-manager/index.js";
+import type { HasPaths } from "./layout.js";
+
+/** REGISTRY: the rows, in rollout order. */
+export const REGISTRY = [kubeControllerManager] as const satisfies readonly Component[];
+
+/** ComponentId: the id of a row of the registry. */
+export type ComponentId = (typeof REGISTRY)[number]["id"];
+
+/** COMPONENT_IDS: every id, in registry order. */
+export const COMPONENT_IDS: readonly ComponentId[] = REGISTRY.map((c) => c.id);
+
+/** componentsOf: the components a spec generates (its `components`, default all), in registry order. */
+export function componentsOf(c: { spec: { components?: readonly string[] } }): readonly Component[] {
+  const wanted = c.spec.components;
+  return wanted === undefined ? REGISTRY : REGISTRY.filter((r) => wanted.includes(r.id));
+}
+
+/** nodeFiles: every file row a node gets for `components`: the shared ones, then each component's. */
+export function nodeFiles(components: readonly Component[]): FileRow[] {
+  return [...SHARED_FILES, ...components.flatMap((k) => k.files)];
+}
+
+/** fileTarget: the target path of file row `id` among `components`' and the shared ones. */
+export function fileTarget(c: HasPaths, components: readonly Component[], id: string): string {
+  return fileRow(nodeFiles(components), id).target(c);
+}
