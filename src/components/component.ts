@@ -61,7 +61,10 @@ export interface Component {
   /** Its flag table by release; `section`.extraArgs overrides it. */
   flags: FlagTable;
   /** The binary's own defaults of the flags the checks read back, in force when a flag is not on the command line. */
-  builtin: { "secure-port": string; "bind-address": string };
+  builtin: { "secure-port": string; "bind-address": string; /** The plain-HTTP port of old releases, where the table has --port. */ port?: string };
+  /** Leader election set by --leader-elect-* flags (their built-in defaults), whose values the spec rules check; absent
+   *  where a configuration file sets it. */
+  leaderElectionFlags?: { "leader-elect-lease-duration": string; "leader-elect-renew-deadline": string; "leader-elect-retry-period": string };
   /** The ids of the files verify.sh reads: the CA of its serving certificate, its client certificate and key, its kubeconfig. */
   verifyFiles: { ca: string; cert: string; key: string; kubeconfig: string };
   /** Its leader election as check-ha.sh reads it. */

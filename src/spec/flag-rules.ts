@@ -1,14 +1,15 @@
-// Semantic rules for controllerManager: extraArgs values, the effective secure port and the plain-HTTP port of old releases.
+// Semantic rules for every component's spec section: extraArgs values, the effective secure port and the plain-HTTP port of
+// old releases, each read from the component's row of the registry.
 import { parseIp, parsePort } from "./ip.js";
 import { parseGoDuration } from "./duration.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
-import { extraArgPointer as pointerIn, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
-import { KCM, KCM_BUILTIN, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
+import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
+import { LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
+import { componentsOf } from "../components/registry.js";
+import type { Component } from "../components/component.js";
 import { PATTERNS } from "./schema.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
-
-const extraArgPointer = (flag: string) => pointerIn(KCM, flag);
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
 const FLAG_VALUE = new RegExp(PATTERNS.flagValue);
@@ -30,13 +31,14 @@ const GO_BOOL = [...GO_TRUE, ...GO_FALSE];
 
 /** flagValueProblem: what is wrong with the value of a boolean flag or of a flag kubebundle reads back (ports, addresses,
  *  durations, the lock type), if anything; `release` narrows the lock types named to the target's. */
-function flagValueProblem(name: string, v: string, release: KubeVersion | null): { message: string; hint?: string } | undefined {
-  if (flagRow(KCM, name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and kube-controller-manager refuses to start otherwise` };
+function flagValueProblem(k: Component, name: string, v: string, release: KubeVersion | null): { message: string; hint?: string } | undefined {
+  if (flagRow(k.flags, name)?.bool && !GO_BOOL.includes(v)) return { message: `${q(v)} is not a boolean: --${name} takes true or false, and ${k.binary} refuses to start otherwise` };
   if (name === "secure-port" && parsePort(v) === null) return { message: `${q(v)} is not a port number 1-65535` };
   if (name === "bind-address" && !parseIp(v)) return { message: `${q(v)} is not an IP address`, hint: "0.0.0.0" };
+  if (!k.leaderElectionFlags) return undefined;
   if (name === "leader-elect-resource-lock" && !Object.hasOwn(RESOURCE_LOCKS, v)) {
-    const known = Object.keys(RESOURCE_LOCKS).filter((lock) => !release || refusingRules(KCM, release, name, lock).length === 0);
-    return { message: `${q(v)} is not a resource lock kube-controller-manager knows (${known.join(", ")})`, hint: "leases" };
+    const known = Object.keys(RESOURCE_LOCKS).filter((lock) => !release || refusingRules(k.flags, release, name, lock).length === 0);
+    return { message: `${q(v)} is not a resource lock ${k.binary} knows (${known.join(", ")})`, hint: "leases" };
   }
   if ((LEADER_ELECTION_FLAGS as readonly string[]).includes(name)) {
     const ms = parseGoDuration(v);
@@ -56,28 +58,29 @@ const LEADER_ELECTION_MAX_MS = 3_600_000;
 const CHECK_HA_MAX_WAIT = 99999;
 
 /** leaderElectionProblems: client-go refuses to start unless lease duration > renew deadline > 1.2 x retry period. */
-function leaderElectionProblems(args: Record<string, string | null>, out: SpecProblem[]): void {
+function leaderElectionProblems(k: Component, args: Record<string, string | null>, out: SpecProblem[]): void {
   const given = LEADER_ELECTION_FLAGS.filter((f) => str(args[f]));
   if (given.length === 0) return;
   type Le = (typeof LEADER_ELECTION_FLAGS)[number];
-  const text = (f: Le) => args[f] ?? KCM_BUILTIN[f];
+  const builtin = k.leaderElectionFlags!;
+  const text = (f: Le) => args[f] ?? builtin[f];
   const ms = LEADER_ELECTION_FLAGS.map((f) => parseGoDuration(text(f)));
   if (ms.some((m) => m === null || m <= 0)) return;
   const [lease, renew, retry] = ms as [number, number, number];
   const [fLease, fRenew, fRetry] = LEADER_ELECTION_FLAGS;
   const clash = (a: Le, b: Le, what: string) => {
     const at = given.includes(a) ? a : b;
-    out.push(err(extraArgPointer(at), `--${a}=${text(a)} must be longer than ${what} (--${b}=${text(b)}): kube-controller-manager refuses to start otherwise`));
+    out.push(err(extraArgPointer(k.flags, at), `--${a}=${text(a)} must be longer than ${what} (--${b}=${text(b)}): ${k.binary} refuses to start otherwise`));
   };
   if (lease <= renew) clash(fLease, fRenew, "the renew deadline");
   if (renew <= 1.2 * retry) clash(fRenew, fRetry, "1.2 x the retry period");
 }
 
-/** LEADER_LOCK: the lock object check-ha.sh reads (kube-controller-manager's built-in resource namespace and name). */
-const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": "kube-controller-manager" } as const;
-
-/** leaderElectionWarnings: leader election switched off, or its lock moved away from the objects check-ha.sh reads. */
-function leaderElectionWarnings(args: Record<string, string | null>, out: SpecProblem[]): void {
+/** leaderElectionWarnings: leader election switched off, or its lock moved away from the objects check-ha.sh reads (the
+ *  component's built-in lock: kube-system/<id>). */
+function leaderElectionWarnings(k: Component, args: Record<string, string | null>, out: SpecProblem[]): void {
+  const LEADER_LOCK = { "leader-elect-resource-namespace": "kube-system", "leader-elect-resource-name": k.id };
+  const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const off = args["leader-elect"];
   if (str(off) && GO_FALSE.includes(off)) {
     out.push({
@@ -112,9 +115,26 @@ function versionOf(s: Obj): KubeVersion | null {
   return v && isSupported(v) ? v : null;
 }
 
-/** extraArgs: flag-safe values, readable ports/addresses/durations, leader-election order and warnings, and the flag table's release rules. */
+/** pointerIn: the JSON pointer of one of the component's extraArgs entries. */
+const pointerIn = (k: Component, flag: string) => extraArgPointer(k.flags, flag);
+
+/** sectionOf: the component's spec section, when it is an object. */
+const sectionOf = (s: Obj, k: Component): Obj | undefined => (isObj(s[k.section]) ? (s[k.section] as Obj) : undefined);
+
+/** extraArgs: every component's extraArgs: flag-safe values, readable ports/addresses/durations, leader-election order and
+ *  warnings, and its flag table's release rules. */
 export const extraArgs: Rule = (s, out) => {
-  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
+  for (const k of specComponents(s)) componentExtraArgs(k, s, out);
+};
+
+/** specComponents: the components a (possibly schema-invalid) spec generates. */
+function specComponents(s: Obj): readonly Component[] {
+  return componentsOf({ spec: { components: Array.isArray(s.components) ? s.components.filter(str) : undefined } });
+}
+
+function componentExtraArgs(k: Component, s: Obj, out: SpecProblem[]): void {
+  const extraArgPointer = (flag: string) => pointerIn(k, flag);
+  const cm = sectionOf(s, k);
   if (!cm || !isObj(cm.extraArgs)) return;
   const release = versionOf(s);
   const args: Record<string, string | null> = {};
@@ -134,7 +154,7 @@ export const extraArgs: Rule = (s, out) => {
       out.push(err(at, `value may hold only ${FLAG_VALUE_SET} (no spaces, quotes or shell characters); ${charName(bad)} is not allowed`));
       continue;
     }
-    const wrong = flagValueProblem(name, v, release);
+    const wrong = flagValueProblem(k, name, v, release);
     if (wrong) {
       out.push(err(at, wrong.message, wrong.hint));
       continue;
@@ -143,43 +163,48 @@ export const extraArgs: Rule = (s, out) => {
     if (ip && ip.range !== "unspecified" && ip.text !== "127.0.0.1") {
       out.push({
         pointer: at,
-        message: `every node gets --bind-address=${v}: kube-controller-manager starts only where that address exists, and its certificate names only 127.0.0.1 and the node IPs; use 0.0.0.0, :: or 127.0.0.1, or leave the flag out (each node binds its own IP)`,
+        message: `every node gets --bind-address=${v}: ${k.binary} starts only where that address exists, and its certificate names only 127.0.0.1 and the node IPs; use 0.0.0.0, :: or 127.0.0.1, or leave the flag out (each node binds its own IP)`,
         severity: "warning",
       });
     }
     args[name] = v;
   }
-  leaderElectionProblems(args, out);
-  leaderElectionWarnings(args, out);
-  if (release) out.push(...extraArgsProblems(KCM, release, args));
+  if (k.leaderElectionFlags) {
+    leaderElectionProblems(k, args, out);
+    leaderElectionWarnings(k, args, out);
+  }
+  if (release) out.push(...extraArgsProblems(k.flags, release, args));
+}
+
+/** ports: each component's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must
+ *  not be the apiserver's. */
+export const ports: Rule = (s, out) => {
+  for (const k of specComponents(s)) componentPorts(k, s, out);
 };
 
-/** ports: kube-controller-manager's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must not be the apiserver's. */
-export const ports: Rule = (s, out) => {
+function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
+  const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const api = isObj(s.apiServer) ? s.apiServer.port : undefined;
-  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
+  const cm = sectionOf(s, k);
   if (typeof api !== "number" || !cm) return;
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   const clash = `both listen on every node`;
   if (str(given)) {
-    if (parsePort(given) === api) out.push(err(extraArgPointer("secure-port"), `--secure-port=${given} must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
+    if (parsePort(given) === api) out.push(err(extraArgPointer("secure-port"), `--secure-port=${given} must differ from apiServer.port (${api}): ${clash}`, k.builtin["secure-port"]));
   } else if (given === null) {
-    if (Number(KCM_BUILTIN["secure-port"]) === api) {
-      out.push(err(extraArgPointer("secure-port"), `without --secure-port kube-controller-manager listens on its default ${api}, which is apiServer.port: ${clash}`));
+    if (Number(k.builtin["secure-port"]) === api) {
+      out.push(err(extraArgPointer("secure-port"), `without --secure-port ${k.binary} listens on its default ${api}, which is apiServer.port: ${clash}`));
     }
   } else if (api === cm.securePort) {
-    out.push(err("/controllerManager/securePort", `must differ from apiServer.port (${api}): ${clash}`, KCM_BUILTIN["secure-port"]));
+    out.push(err(`/${k.section}/securePort`, `must differ from apiServer.port (${api}): ${clash}`, k.builtin["secure-port"]));
   }
-};
-
-/** INSECURE_PORT_DEFAULT: --port when not on the command line, in the releases that still serve plain HTTP. */
-const INSECURE_PORT_DEFAULT = "10252";
+}
 
 /** securePortOf: the effective secure port (extraArgs "secure-port", its built-in default when null, else securePort); null when unreadable. */
-function securePortOf(cm: Obj): number | null {
+function securePortOf(k: Component, cm: Obj): number | null {
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   if (str(given)) return parsePort(given);
-  if (given === null) return Number(KCM_BUILTIN["secure-port"]);
+  if (given === null) return Number(k.builtin["secure-port"]);
   return typeof cm.securePort === "number" ? cm.securePort : null;
 }
 
@@ -188,19 +213,25 @@ function securePortOf(cm: Obj): number | null {
  * that leaves that listener on the secure port: both would bind the same port and kube-controller-manager fails to start.
  */
 export const insecurePort: Rule = (s, out) => {
-  const cm = isObj(s.controllerManager) ? s.controllerManager : undefined;
-  if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs)) return;
+  for (const k of specComponents(s)) componentInsecurePort(k, s, out);
+};
+
+function componentInsecurePort(k: Component, s: Obj, out: SpecProblem[]): void {
+  const extraArgPointer = (flag: string) => pointerIn(k, flag);
+  const cm = sectionOf(s, k);
+  const row = flagRow(k.flags, "port");
+  if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs) || !row || k.builtin.port === undefined) return;
   const v = versionOf(s);
-  if (!v || !isEmittedIn(flagRow(KCM, "port")!, v)) return;
+  if (!v || !isEmittedIn(row, v)) return;
   const given = cm.extraArgs.port;
-  const text = given === null ? INSECURE_PORT_DEFAULT : str(given) ? given : undefined;
+  const text = given === null ? k.builtin.port : str(given) ? given : undefined;
   const port = text === undefined ? null : parsePort(text);
-  if (port === null || port !== securePortOf(cm)) return;
+  if (port === null || port !== securePortOf(k, cm)) return;
   const target = `target ${minorOf(v)}`;
   const why = `both listeners fight for ${port}; keep --port=0`;
   out.push(
     given === null
-      ? err(extraArgPointer("port"), `without --port kube-controller-manager (${target}) serves plain HTTP on its default ${port}, which is also its secure port: ${why}`, "0")
+      ? err(extraArgPointer("port"), `without --port ${k.binary} (${target}) serves plain HTTP on its default ${port}, which is also its secure port: ${why}`, "0")
       : err(extraArgPointer("port"), `--port=${port} is also the secure port (${target}): ${why}`, "0"),
   );
-};
+}

@@ -36,7 +36,12 @@ export const kubeControllerManager = {
   unit: { description: "Kubernetes Controller Manager", documentation: "https://github.com/GoogleCloudPlatform/kubernetes" },
   files: KCM_FILES,
   flags: KCM,
-  builtin: KCM_BUILTIN,
+  builtin: { "secure-port": KCM_BUILTIN["secure-port"], "bind-address": KCM_BUILTIN["bind-address"], port: "10252" },
+  leaderElectionFlags: {
+    "leader-elect-lease-duration": KCM_BUILTIN["leader-elect-lease-duration"],
+    "leader-elect-renew-deadline": KCM_BUILTIN["leader-elect-renew-deadline"],
+    "leader-elect-retry-period": KCM_BUILTIN["leader-elect-retry-period"],
+  },
   verifyFiles: { ca: "ca-cert", cert: "kcm-cert", key: "kcm-key", kubeconfig: "kcm-kubeconfig" },
   leader,
 } as const satisfies Component;
