@@ -22,7 +22,8 @@ flow("should write the contract's tree for the example and leave it byte for byt
     assert.is(first.code, 0, first.err);
     const snap = snapshot(out);
     for (const f of [
-      ".gitignore", "manifest.json", "pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager.pem", "pki/kube-controller-manager-key.pem",
+      ".gitignore", "manifest.json", "pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager-idc-k8s-01.pem", "pki/kube-controller-manager-idc-k8s-01-key.pem",
+      "pki/kube-controller-manager-idc-k8s-03.pem",
       "nodes/idc-k8s-01/install.sh", "nodes/idc-k8s-01/SHA256SUMS",
       "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/ca.pem", "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/ca-key.pem",
       "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/kube-controller-manager.pem", "nodes/idc-k8s-01/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem",
@@ -51,7 +52,7 @@ flow("should write the contract's tree for the example and leave it byte for byt
       assert.not.match(f, /admin/, `${f}: admin credentials never go into a node bundle`);
     }
     assert.match(first.out, /idc-k8s-01\s+new\s+9\/9\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
-    assert.match(first.out, /kube-controller-manager\s+issued/);
+    assert.match(first.out, /kube-controller-manager@idc-k8s-01\s+issued/);
 
     const second = await cli("generate", EXAMPLE, "--out", out);
     assert.is(second.code, 0, second.err);
@@ -64,7 +65,7 @@ flow("should write the contract's tree for the example and leave it byte for byt
     const third = await cli("generate", EXAMPLE, "--out", out);
     assert.is(third.code, 0, third.err);
     assert.match(third.out, /ca\s+reused/);
-    assert.match(third.out, /kube-controller-manager\s+reused/);
+    assert.match(third.out, /kube-controller-manager@idc-k8s-01\s+reused/);
     assert.equal(snapshot(out), snap);
   });
 });
@@ -133,26 +134,68 @@ tar.run();
 
 const change = suite("generate: changes");
 
-change("should re-issue the kcm certificate when a node IP changes, say why, and keep the CA", async () => {
+change("should re-issue only the moved node's certificates when a node IP changes, say why, and keep the CA and every other bundle", async () => {
   await withTmp(async (t) => {
     const out = path.join(t.dir, "out");
     assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
     const before = snapshot(out);
     const r = await cli("generate", ecdsaSpec(t.dir, (s) => (s.nodes[2].ip = "103.172.239.72")), "--out", out);
     assert.is(r.code, 0, r.err);
-    assert.match(r.out, /kube-controller-manager\s+issued\s+.*103\.172\.239\.72/);
+    assert.match(r.out, /kube-controller-manager@idc-k8s-03\s+issued\s+.*103\.172\.239\.72/);
+    assert.match(r.out, /kube-controller-manager@idc-k8s-01\s+reused/);
     assert.match(r.out, /ca\s+reused/);
-    // Every node: the re-issued kcm certificate and key, the kubeconfig embedding them, SHA256SUMS;
-    // the moved node also: its unit (--bind-address), verify.sh and install.sh (which name its IP).
+    // The moved node: its certificate, key and kubeconfig, its unit (--bind-address), verify.sh, install.sh, SHA256SUMS.
     assert.match(r.out, /idc-k8s-03\s+changed\s+7\/9/);
-    assert.match(r.out, /idc-k8s-01\s+changed\s+4\/9/);
+    assert.match(r.out, /idc-k8s-01\s+unchanged\s+0\/9/);
     const after = snapshot(out);
-    assert.is(after["pki/ca.pem"], before["pki/ca.pem"]);
-    assert.is(after["pki/ca-key.pem"], before["pki/ca-key.pem"]);
-    assert.is.not(after["pki/kube-controller-manager.pem"], before["pki/kube-controller-manager.pem"]);
-    const unit = "rootfs/etc/systemd/system/kube-controller-manager.service";
-    assert.is(after[`nodes/idc-k8s-01/${unit}`], before[`nodes/idc-k8s-01/${unit}`], "other nodes' units unchanged");
-    assert.is.not(after[`nodes/idc-k8s-03/${unit}`], before[`nodes/idc-k8s-03/${unit}`], "the moved node's unit changed");
+    for (const f of ["pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager-idc-k8s-01.pem", "pki/kube-controller-manager-idc-k8s-02-key.pem"]) assert.is(after[f], before[f], f);
+    assert.is.not(after["pki/kube-controller-manager-idc-k8s-03.pem"], before["pki/kube-controller-manager-idc-k8s-03.pem"]);
+    for (const node of ["idc-k8s-01", "idc-k8s-02"]) {
+      const mine = (snap: Record<string, string>) => Object.entries(snap).filter(([p]) => p.startsWith(`nodes/${node}/`) || p === `bundles/${node}.tar.gz`);
+      assert.equal(mine(after), mine(before), `${node}: every file and the bundle byte-identical`);
+    }
+  });
+});
+
+change("should leave every other node's bundle byte-identical when a node is added or removed, and drop a removed node's certificate", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    const mine = (snap: Record<string, string>, node: string) => Object.entries(snap).filter(([p]) => p.startsWith(`nodes/${node}/`) || p === `bundles/${node}.tar.gz`);
+    const before = snapshot(out);
+    const added = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.push({ name: "idc-k8s-04", ip: "103.172.239.80" })), "--out", out);
+    assert.is(added.code, 0, added.err);
+    assert.match(added.out, /kube-controller-manager@idc-k8s-04\s+issued/);
+    const withFour = snapshot(out);
+    assert.ok(withFour["bundles/idc-k8s-04.tar.gz"]);
+    for (const node of ["idc-k8s-01", "idc-k8s-02", "idc-k8s-03"]) assert.equal(mine(withFour, node), mine(before, node), `${node} unchanged when a node is added`);
+    const removed = await cli("generate", ecdsaSpec(t.dir, (s) => s.nodes.splice(0, 1)), "--out", out);
+    assert.is(removed.code, 0, removed.err);
+    assert.match(removed.out, /kube-controller-manager-idc-k8s-01\s+dropped/);
+    const withTwo = snapshot(out);
+    assert.is(withTwo["pki/kube-controller-manager-idc-k8s-01.pem"], undefined);
+    assert.is(withTwo["bundles/idc-k8s-01.tar.gz"], undefined);
+    for (const node of ["idc-k8s-02", "idc-k8s-03"]) assert.equal(mine(withTwo, node), mine(before, node), `${node} unchanged when a node is removed`);
+  });
+});
+
+change("should take over an out/ of the layout with one shared kube-controller-manager certificate: the CA kept, per-node certificates issued, the shared one dropped", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    const spec = ecdsaSpec(t.dir);
+    assert.is((await cli("generate", spec, "--out", out, "--quiet")).code, 0);
+    const ca = readFileSync(path.join(out, "pki/ca.pem"));
+    // The previous layout: one kube-controller-manager pair in out/pki for every node.
+    for (const part of ["", "-key"]) writeFileSync(path.join(out, `pki/kube-controller-manager${part}.pem`), readFileSync(path.join(out, `pki/kube-controller-manager-idc-k8s-01${part}.pem`)));
+    const manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+    const one = manifest.certificates.find((c: any) => c.id === "kube-controller-manager@idc-k8s-01");
+    manifest.certificates.push({ ...one, id: "kube-controller-manager", file: "kube-controller-manager.pem" });
+    writeFileSync(path.join(out, "manifest.json"), JSON.stringify(manifest, null, 2));
+    const r = await cli("generate", spec, "--out", out);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /kube-controller-manager\s+dropped\s+out\/pki\/kube-controller-manager\.pem and kube-controller-manager-key\.pem belong to no certificate/);
+    assert.ok(!existsSync(path.join(out, "pki/kube-controller-manager.pem")));
+    assert.equal(readFileSync(path.join(out, "pki/ca.pem")), ca, "the same CA");
   });
 });
 
@@ -259,8 +302,10 @@ manifest("should list every file and certificate, and hold no secret", async () 
     assert.is(m.generator, "kubebundle");
     assert.match(m.version, /^\d+\.\d+\.\d+/);
     assert.is(m.spec.sha256, createHash("sha256").update(readFileSync(path.join(t.dir, "cluster.json"))).digest("hex"));
-    const kcm = m.certificates.find((c: any) => c.id === "kube-controller-manager");
-    assert.equal([...kcm.sans].sort(), ["103.172.238.94", "103.172.239.71", "103.172.239.9", "127.0.0.1"]);
+    // One certificate per node, naming that node's IP only.
+    const kcm = m.certificates.find((c: any) => c.id === "kube-controller-manager@idc-k8s-02");
+    assert.equal([...kcm.sans].sort(), ["103.172.238.94", "127.0.0.1"]);
+    assert.equal(m.certificates.filter((c: any) => c.id.startsWith("kube-controller-manager@")).length, 3);
     for (const k of ["subject", "issuer", "serial", "notBefore", "notAfter", "keyType"]) assert.ok(kcm[k], `certificate ${k}`);
     assert.match(kcm.subject, /CN=system:kube-controller-manager/);
     for (const n of m.nodes) {

@@ -5,6 +5,7 @@ import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import type { FlagTable } from "./flag-table.js";
 import type { FileKind, HasPaths } from "./layout.js";
 import type { Spec } from "../spec/schema.js";
+import type { Usage } from "../pki/x509/usages.js";
 
 /** Section: a spec section holding a component's settings and `extraArgs`. */
 export type Section = NonNullable<{ [K in keyof Spec]-?: Spec[K] extends { extraArgs?: unknown } ? K : never }[keyof Spec]>;
@@ -32,6 +33,23 @@ export interface FileRow {
   content: Content;
 }
 
+/** CertDecl: a certificate the component needs, a row of the pki stage's certificate table. `scope` "node": one per node
+ *  (its SANs name that node), so that changing one node re-issues only that node's certificate. */
+export interface CertDecl {
+  /** The row's id, and the base of its files in out/pki (`<id>.pem`; `<id>-<node>.pem` per node). */
+  id: string;
+  longName: string;
+  scope: "cluster" | "node";
+  /** The CA row that signs it. */
+  caId: string;
+  /** cfssl usage words. */
+  profile: readonly Usage[];
+  /** CN and O (C, ST, L and OU come from pki.names). */
+  subject: { CN: string; O?: string };
+  /** SANs for a node (null for a cluster-scope row). */
+  hosts(c: Cluster, node: ClusterNode | null): string[];
+}
+
 /** Serving: where a component answers /healthz on a node. */
 export interface Serving {
   /** The address to check: --bind-address, or the node's IP when it binds every address (0.0.0.0, ::). */
@@ -56,6 +74,8 @@ export interface Component {
   section: Section;
   /** The unit's [Unit] text. */
   unit: { description: string; documentation: string };
+  /** Its certificate rows. */
+  certs: readonly CertDecl[];
   /** Every file of its own on a node (the shared CA files are the layout's). */
   files: readonly FileRow[];
   /** Its flag table by release; `section`.extraArgs overrides it. */

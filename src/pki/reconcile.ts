@@ -3,7 +3,7 @@
 import type { Cluster } from "../spec/cluster.js";
 import { resolveCa } from "./ca.js";
 import type { CertInfo } from "./certinfo.js";
-import { CERTS, type CertRow } from "./certlist.js";
+import { certInstances, type CertRow } from "./certlist.js";
 import type { PkiDeps } from "./deps.js";
 import type { Signer } from "./issue.js";
 import { keyPool, keyTypeName, specKeyType } from "./keys.js";
@@ -17,7 +17,7 @@ export type Reason = "missing" | "ca-changed" | "subject-changed" | "sans-change
 /** PkiEvent: what happened to one row and why, in words for the operator ("SAN 10.0.0.4 added", "expires in 12 days"). */
 export interface PkiEvent {
   id: string;
-  action: "reused" | "issued" | "imported" | "created";
+  action: "reused" | "issued" | "imported" | "created" | "dropped";
   reason?: Reason;
   detail: string;
 }
@@ -61,7 +61,8 @@ export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: 
   const signers = new Map<string, Signer>();
   const changed = new Set<string>();
   const result: PkiResult = { files: new Map(), certs: {}, events: [], summaries: [] };
-  for (const row of CERTS) {
+  const rows = certInstances(cluster);
+  for (const row of rows) {
     let out: Outcome;
     if (row.caId === null) out = await resolveCa(row, cluster, previous, deps);
     else {
@@ -77,15 +78,24 @@ export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: 
     result.events.push(out.event);
     result.summaries.push(summarise(row, out.info));
   }
+  // A pair the previous run kept that no row of this run has (a component no longer generated, a node removed, the shared
+  // certificate of the layout before per-node ones) is dropped from out/pki, and said.
+  const kept = new Set(rows.map((r) => r.baseName));
+  for (const name of previous.keys()) {
+    const base = name.replace(/(-key)?\.pem$/, "");
+    if (name.endsWith("-key.pem") || kept.has(base) || !previous.has(`${base}-key.pem`)) continue;
+    result.events.push({ id: base, action: "dropped", detail: `out/pki/${base}.pem and ${base}-key.pem belong to no certificate of this spec any more: removed` });
+  }
   return result;
 }
 
 /** certainKeys: how many rows surely need a new key: no key file yet (and, for a CA, none imported). These start together, before the first certificate is issued. */
 function certainKeys(cluster: Cluster, previous: PkiFiles): number {
+  const rows = certInstances(cluster);
   // A CA certificate without its key (or the reverse) is refused before any issuing: start nothing.
-  const half = CERTS.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
+  const half = rows.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
   if (half && !cluster.caFiles) return 0;
-  return CERTS.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
+  return rows.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
 }
 
 /** summarise: the CertSummary of `row`'s certificate `info`. */

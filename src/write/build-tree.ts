@@ -11,7 +11,8 @@ import { manifestFiles, sha256hex, specFileName, type BundleFacts, type Manifest
 import type { OutTree, TreeDiff } from "./out-tree.js";
 import type { CertSummary, PkiResult } from "../pki/index.js";
 import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
-import type { Cluster } from "../spec/cluster.js";
+import type { Cluster, ClusterNode } from "../spec/cluster.js";
+import { instanceId } from "../pki/certlist.js";
 import { byteOrder } from "../paths.js";
 
 /** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
@@ -81,8 +82,8 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   const tree: OutTree = new Map();
   tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
   for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
-  const certs = (id: string) => {
-    const pair = pki.certs[id];
+  const certs = (id: string, node?: ClusterNode) => {
+    const pair = pki.certs[node ? instanceId(id, node.name) : id];
     if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
     return pair;
   };

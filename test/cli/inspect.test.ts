@@ -7,6 +7,7 @@ import { reconcilePki, realDeps, type PkiResult } from "../../src/pki/index.js";
 import { cli } from "../helpers/cli.js";
 import { tmp } from "../helpers/tools.js";
 import { clusterFrom, DAY_MS, fixedDeps } from "../pki/_support.js";
+import { firstKcm } from "../helpers/components.js";
 
 const t = tmp();
 const at = (...p: string[]) => path.join(t.dir, ...p);
@@ -30,7 +31,7 @@ function kubeconfig(r: PkiResult): string {
     `  cluster: { server: "https://10.0.0.1:6443", certificate-authority-data: ${b64(r.certs.ca!.cert)} }`,
     "users:",
     "- name: system:kube-controller-manager",
-    `  user: { client-certificate-data: ${b64(r.certs["kube-controller-manager"]!.cert)}, client-key-data: ${b64(r.certs["kube-controller-manager"]!.key)} }`,
+    `  user: { client-certificate-data: ${b64(firstKcm(r.certs).cert)}, client-key-data: ${b64(firstKcm(r.certs).key)} }`,
     "",
   ].join("\n");
 }
@@ -40,8 +41,8 @@ const out = at("out");
 writeAll(out, Object.fromEntries([...good.files].map(([n, text]) => [`pki/${n}`, text])));
 writeAll(out, {
   "nodes/n1/rootfs/etc/kubernetes/cert/ca.pem": good.certs.ca!.cert,
-  "nodes/n1/rootfs/etc/kubernetes/cert/kube-controller-manager.pem": good.certs["kube-controller-manager"]!.cert,
-  "nodes/n1/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem": good.certs["kube-controller-manager"]!.key,
+  "nodes/n1/rootfs/etc/kubernetes/cert/kube-controller-manager.pem": firstKcm(good.certs).cert,
+  "nodes/n1/rootfs/etc/kubernetes/cert/kube-controller-manager-key.pem": firstKcm(good.certs).key,
   "nodes/n1/rootfs/etc/kubernetes/kube-controller-manager.kubeconfig": kubeconfig(good),
 });
 mkdirSync(at("out", "bundles"));
@@ -60,8 +61,8 @@ test("should list every certificate of an out/ folder, kubeconfigs included, and
     return row ?? "";
   };
   assert.match(rowOf("pki/ca.pem"), /CN=kubernetes-ca, O=k8s\s+-\s+CN=kubernetes-ca, O=k8s\s+rsa-2048\s+[0-9a-f]{40}\s+21\d\d-\d\d-\d\d\s+36\d{3}\s+self-signed$/);
-  assert.match(rowOf("pki/kube-controller-manager.pem"), /CN=system:kube-controller-manager, O=system:kube-controller-manager\s+103\.172\.238\.94,103\.172\.239\.9,103\.172\.239\.71,127\.0\.0\.1\s+CN=kubernetes-ca, O=k8s\s+rsa-2048\s/);
-  assert.match(rowOf("pki/kube-controller-manager.pem"), /yes \(pki\/ca\.pem\)$/);
+  assert.match(rowOf("pki/kube-controller-manager-idc-k8s-02.pem"), /CN=system:kube-controller-manager, O=system:kube-controller-manager\s+103\.172\.238\.94,127\.0\.0\.1\s+CN=kubernetes-ca, O=k8s\s+rsa-2048\s/);
+  assert.match(rowOf("pki/kube-controller-manager-idc-k8s-02.pem"), /yes \(pki\/ca\.pem\)$/);
   assert.match(rowOf("pki/admin.pem"), /CN=admin, O=system:masters\s+-\s/);
   assert.match(rowOf("nodes/n1/rootfs/etc/kubernetes/cert/kube-controller-manager.pem"), /yes \(nodes\/n1\/rootfs\/etc\/kubernetes\/cert\/ca\.pem\)$/);
   const kc = "nodes/n1/rootfs/etc/kubernetes/kube-controller-manager.kubeconfig";
@@ -69,7 +70,7 @@ test("should list every certificate of an out/ folder, kubeconfigs included, and
   assert.match(rowOf(`${kc}#cluster/kubernetes`), /self-signed$/);
   assert.not.match(r.out, /-key\.pem/, "keys are not certificates");
   assert.not.match(r.out, /n1\.tar\.gz/, "tarballs inside a folder repeat nodes/; they are not read twice");
-  assert.match(r.out, /\n7 certificates under .*; no problems$/);
+  assert.match(r.out, /\n9 certificates under .*; no problems$/);
 });
 
 test("should print every field as JSON with --json", async () => {
@@ -78,8 +79,8 @@ test("should print every field as JSON with --json", async () => {
   const j = JSON.parse(r.out);
   assert.is(j.path, out);
   assert.equal(j.problems, []);
-  const kcm = j.certificates.find((c: any) => c.file === "pki/kube-controller-manager.pem");
-  const s = good.summaries[1]!;
+  const kcm = j.certificates.find((c: any) => c.file === "pki/kube-controller-manager-idc-k8s-01.pem");
+  const s = good.summaries.find((x) => x.id === "kube-controller-manager@idc-k8s-01")!;
   assert.equal(
     { subject: kcm.subject, sans: kcm.sans, issuer: kcm.issuer, key: kcm.key, serial: kcm.serial, notBefore: kcm.notBefore, notAfter: kcm.notAfter },
     { subject: s.subject, sans: s.sans, issuer: s.issuer, key: s.keyType, serial: s.serial, notBefore: s.notBefore, notAfter: s.notAfter },
@@ -103,7 +104,7 @@ test("should read a node tarball in memory", async () => {
 });
 
 test("should check a single .pem against the CA beside it", async () => {
-  const file = path.join(out, "pki", "kube-controller-manager.pem");
+  const file = path.join(out, "pki", [...good.files.keys()].find((n) => n.startsWith("kube-controller-manager-") && !n.endsWith("-key.pem"))!);
   const r = await cli("inspect", file, "--json");
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
@@ -124,7 +125,7 @@ test("should exit 1 and name an expired certificate", async () => {
 test("should exit 1 when a certificate does not chain to the CA beside it", async () => {
   const other = await reconcilePki(clusterFrom(t.dir, (s) => (s.pki.caCSR.CN = "other-ca")), new Map(), realDeps());
   const dir = at("foreign");
-  writeAll(dir, { "ca.pem": other.certs.ca!.cert, "kube-controller-manager.pem": good.certs["kube-controller-manager"]!.cert });
+  writeAll(dir, { "ca.pem": other.certs.ca!.cert, "kube-controller-manager.pem": firstKcm(good.certs).cert });
   const r = await cli("inspect", dir, "--json");
   assert.is(r.code, 1);
   const j = JSON.parse(r.out);

@@ -16,3 +16,12 @@ export const leaderElectionOf = (c: Cluster) => {
   const { lock: _lock, ...timing } = KCM.leader(c);
   return timing;
 };
+
+/** kcmId: the id of a node's kube-controller-manager certificate (one per node). */
+export const kcmId = (node: string) => `kube-controller-manager@${node}`;
+/** firstKcm: the first node's kube-controller-manager certificate of a pki result's `certs`. */
+export function firstKcm<T>(certs: Record<string, T>): T {
+  const id = Object.keys(certs).find((k) => k.startsWith("kube-controller-manager@"));
+  if (!id) throw new Error("no kube-controller-manager certificate");
+  return certs[id]!;
+}

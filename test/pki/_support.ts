@@ -7,6 +7,7 @@ import type { Cluster } from "../../src/spec/cluster.js";
 import type { Crypto, PkiDeps } from "../../src/pki/deps.js";
 import { newKeyObject } from "../../src/pki/keys.js";
 import { ROOT } from "../helpers/tools.js";
+import { certInstances, type CertRow } from "../../src/pki/certlist.js";
 
 /** EXAMPLE_SPEC: the documented example spec, parsed. */
 export const EXAMPLE_SPEC = JSON.parse(readFileSync(path.join(ROOT, "cluster.example.json"), "utf8"));
@@ -62,3 +63,27 @@ export const NOW = new Date("2026-01-15T10:00:00Z");
 /** HOUR_MS / DAY_MS: for moving the clock. */
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+
+/** brief: each event as "id action reason", the per-node instances of one row folded into one entry when they agree
+ *  ("kube-controller-manager reused" for all three nodes), listed one by one ("kube-controller-manager@n issued ...") when not. */
+export function brief(r: { events: { id: string; action: string; reason?: string }[] }): string[] {
+  const line = (e: { id: string; action: string; reason?: string }, id: string) => `${id} ${e.action}${e.reason ? ` ${e.reason}` : ""}`;
+  const out: string[] = [];
+  const groups = new Map<string, { id: string; action: string; reason?: string }[]>();
+  for (const e of r.events) {
+    const row = e.id.split("@")[0]!;
+    if (!groups.has(row)) groups.set(row, []);
+    groups.get(row)!.push(e);
+  }
+  for (const [row, events] of groups) {
+    const lines = new Set(events.map((e) => line(e, row)));
+    if (lines.size === 1) out.push([...lines][0]!);
+    else out.push(...events.map((e) => line(e, e.id)));
+  }
+  return out;
+}
+
+/** kcmRowOf: the first node's kube-controller-manager certificate row of `c` (a row per node). */
+export function kcmRowOf(c: Cluster): CertRow {
+  return certInstances(c).find((r) => r.id.startsWith("kube-controller-manager@"))!;
+}

@@ -3,17 +3,16 @@ import * as assert from "uvu/assert";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../../src/errors.js";
-import { readPkiDir, reconcilePki, type PkiFiles, type PkiResult } from "../../src/pki/index.js";
+import { readPkiDir, reconcilePki, type PkiFiles } from "../../src/pki/index.js";
 import { certificateDers, pemBlocks } from "../../src/pki/x509/pem.js";
 import { needTool, run, tmp } from "../helpers/tools.js";
-import { clusterFrom, DAY_MS, fixedDeps, NOW } from "./_support.js";
+import { clusterFrom, DAY_MS, fixedDeps, NOW, brief } from "./_support.js";
 
 const t = tmp();
 const dir = t.dir;
 const has = needTool("openssl", "CA import tests make their CAs with openssl");
 const at = (f: string) => path.join(dir, f);
 const ossl = (...args: string[]) => run("openssl", args, { cwd: dir });
-const brief = (r: PkiResult) => r.events.map((e) => `${e.id} ${e.action}${e.reason ? ` ${e.reason}` : ""}`);
 // openssl's clock is the real one: CAs it makes are valid from now, so these tests run on the real date too.
 const today = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
@@ -66,12 +65,12 @@ for (const [key, label, keyType] of [
     const deps = fixedDeps(today());
     const r = await reconcilePki(importing(cert, key), new Map(), deps);
     assert.equal(brief(r), ["ca imported missing", "kube-controller-manager issued missing", "admin issued missing"]);
-    assert.is(deps.counting.generated, 2, "one key per leaf, none for the imported CA");
+    assert.is(deps.counting.generated, 4, "one key per leaf (a kube-controller-manager one per node, admin), none for the imported CA");
     assert.match(r.events[0]!.detail, new RegExp(`^from ${at(cert).replace(/[.]/g, "\\.")} \\(${keyType}, valid until `));
     assert.equal(certificateDers(r.files.get("ca.pem")!), certificateDers(readFileSync(at(cert), "utf8")));
     assert.equal(pemBlocks(r.files.get("ca-key.pem")!).map((b) => b.label), [label]);
     writeFileSync(at("out-ca.pem"), r.files.get("ca.pem")!);
-    for (const id of ["kube-controller-manager", "admin"]) {
+    for (const id of ["kube-controller-manager@idc-k8s-01", "kube-controller-manager@idc-k8s-03", "admin"]) {
       writeFileSync(at("leaf.pem"), r.certs[id]!.cert);
       assert.is(ossl("verify", "-CAfile", "out-ca.pem", "leaf.pem").trim(), "leaf.pem: OK");
     }
@@ -205,7 +204,7 @@ stored("should keep a CA whose key differs from the spec's, say so, and re-issue
   assert.match(r.events[0]!.detail, /its key is rsa-2048 while the spec asks for ecdsa-P-256: kept; a CA is never replaced silently; remove pki\/ca\.pem and pki\/ca-key\.pem to create a new one/);
   assert.is(r.events[1]!.detail, "key rsa-2048, the spec asks for ecdsa-P-256");
   assert.is(r.files.get("ca.pem"), first.files.get("ca.pem"));
-  assert.equal(r.summaries.map((s) => s.keyType), ["rsa-2048", "ecdsa-P-256", "ecdsa-P-256"]);
+  assert.equal(r.summaries.map((s) => s.keyType), ["rsa-2048", "ecdsa-P-256", "ecdsa-P-256", "ecdsa-P-256", "ecdsa-P-256"]);
   assert.match(r.files.get("admin-key.pem")!, /^-----BEGIN EC PRIVATE KEY-----/);
 });
 

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { CERTS, rowById } from "../../src/pki/certlist.js";
+import { CERTS, certInstances, instanceId, rowById } from "../../src/pki/certlist.js";
 import { sortHosts } from "../../src/pki/x509/sans.js";
 import { resolveUsages } from "../../src/pki/x509/usages.js";
 import { formatDn } from "../../src/pki/x509/x500.js";
@@ -99,8 +99,15 @@ rows("kube-controller-manager: ignores an O in pki.names (the ClusterRoleBinding
   assert.is(formatDn(rowById("kube-controller-manager").subject(c)), "C=DE, O=system:kube-controller-manager, OU=ops, CN=system:kube-controller-manager");
 });
 
-rows("kube-controller-manager: SANs are 127.0.0.1 and every node IP, sorted numerically", () => {
-  assert.equal(rowById("kube-controller-manager").hosts(example), ["103.172.238.94", "103.172.239.9", "103.172.239.71", "127.0.0.1"]);
+rows("kube-controller-manager: one certificate per node, its SANs 127.0.0.1 and that node's IP, sorted numerically", () => {
+  const row = rowById("kube-controller-manager");
+  assert.is(row.scope, "node");
+  assert.equal(example.nodes.map((n) => row.hosts(example, n)), [["103.172.239.9", "127.0.0.1"], ["103.172.238.94", "127.0.0.1"], ["103.172.239.71", "127.0.0.1"]]);
+  const mine = certInstances(example).filter((r) => r.id.startsWith("kube-controller-manager"));
+  assert.equal(mine.map((r) => [r.id, r.baseName]), example.nodes.map((n) => [`kube-controller-manager@${n.name}`, `kube-controller-manager-${n.name}`]));
+  assert.equal(mine[1]!.hosts(example), ["103.172.238.94", "127.0.0.1"], "an instance's SANs are its node's");
+  assert.equal(instanceId("kube-controller-manager", "idc-k8s-02"), "kube-controller-manager@idc-k8s-02");
+  assert.equal(instanceId("admin", "idc-k8s-02"), "admin");
 });
 
 rows("kube-controller-manager: IPv6 node IPs are canonical SANs after the IPv4 ones", () => {
@@ -112,7 +119,7 @@ rows("kube-controller-manager: IPv6 node IPs are canonical SANs after the IPv4 o
       { name: "c", ip: "10.0.0.9" },
     ];
   });
-  assert.equal(rowById("kube-controller-manager").hosts(c), ["10.0.0.9", "127.0.0.1", "fd00:10::2", "fd00:10::11"]);
+  assert.equal(c.nodes.map((n) => rowById("kube-controller-manager").hosts(c, n)), [["127.0.0.1", "fd00:10::11"], ["127.0.0.1", "fd00:10::2"], ["10.0.0.9", "127.0.0.1"]]);
 });
 
 rows("admin: CN admin, O system:masters, no SANs, client auth only", () => {

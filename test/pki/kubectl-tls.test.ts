@@ -68,7 +68,7 @@ for (const key of [{ algo: "rsa", size: 2048 }, { algo: "ecdsa", size: 256 }, { 
     if (!has) return;
     const r = await reconcilePki(clusterFrom(t.dir, (s) => (s.pki.key = key)), new Map(), realDeps());
     const ca = r.certs.ca!.cert;
-    const kcm = r.certs["kube-controller-manager"]!;
+    const kcm = r.certs["kube-controller-manager@idc-k8s-01"]!;
     const admin = r.certs.admin!;
     const { server, port, peers } = await serve(kcm.cert, kcm.key, ca);
     try {

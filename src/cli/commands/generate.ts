@@ -28,7 +28,8 @@ export const GENERATE_OPTIONS = {
 /** table: the closing report: certificates reused or issued (and why), then one row per node. */
 export function table(r: GenerateReport): string {
   const lines: string[] = [];
-  for (const e of r.pki) lines.push(`  ${e.id.padEnd(24)} ${e.action.padEnd(8)} ${e.detail}`);
+  const idWidth = Math.max(24, ...r.pki.map((e) => e.id.length));
+  for (const e of r.pki) lines.push(`  ${e.id.padEnd(idWidth)} ${e.action.padEnd(8)} ${e.detail}`);
   const w = Math.max(4, ...r.nodes.map((n) => n.name.length));
   lines.push("", `  ${"node".padEnd(w)}  ${"status".padEnd(9)}  written  ${"bundle".padEnd(w + 16)}  ${"size".padStart(7)}  sha256`);
   for (const n of r.nodes) {

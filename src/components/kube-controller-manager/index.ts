@@ -1,7 +1,7 @@
 // kube-controller-manager, chapter 05-3 of the guide: its files on a node, its flag table, what its checks read.
 import type { Component, LeaderElection } from "../component.js";
 import { KCM, KCM_BUILTIN, RESOURCE_LOCKS } from "./flags.js";
-import { KCM_FILES, KCM_ID } from "./files.js";
+import { KCM_FILES, KCM_ID, KCM_USER } from "./files.js";
 import { usesLeaseLock } from "../release.js";
 import { parseGoDurationNs } from "../../spec/duration.js";
 import type { Cluster } from "../../spec/cluster.js";
@@ -34,6 +34,17 @@ export const kubeControllerManager = {
   binary: "kube-controller-manager",
   section: "controllerManager",
   unit: { description: "Kubernetes Controller Manager", documentation: "https://github.com/GoogleCloudPlatform/kubernetes" },
+  certs: [
+    {
+      id: KCM_ID,
+      longName: "kube-controller-manager client and serving certificate",
+      scope: "node",
+      caId: "ca",
+      profile: ["signing", "key encipherment", "server auth", "client auth"],
+      subject: { CN: KCM_USER, O: KCM_USER },
+      hosts: (_c, node) => ["127.0.0.1", ...(node ? [node.ip] : [])],
+    },
+  ],
   files: KCM_FILES,
   flags: KCM,
   builtin: { "secure-port": KCM_BUILTIN["secure-port"], "bind-address": KCM_BUILTIN["bind-address"], port: "10252" },
