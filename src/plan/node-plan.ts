@@ -89,9 +89,10 @@ export function planNode(c: Cluster, node: ClusterNode, certs: Certs, version: s
   const sums: PlannedFile = { path: "SHA256SUMS", mode: 0o644, content: Buffer.from(sha256sums(rootfs)), secret: false };
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
-    files: rootfs.map((f) => ({ target: f.target!, mode: f.mode })),
+    // One unit: a change to any file of the bundle restarts it.
+    files: rootfs.map((f) => ({ target: f.target!, mode: f.mode, units: [UNIT_NAME] })),
     dirs: [{ path: workingDir(c), mode: 0o755 }],
-    unitName: UNIT_NAME,
+    units: [UNIT_NAME],
     version,
   });
   const install: PlannedFile = { path: "install.sh", mode: MODES.script, content: Buffer.from(script), secret: false };
