@@ -24,9 +24,14 @@ export const SHARED_FILES: readonly FileRow[] = [
   { id: "ca-key", kind: "key", target: (c) => path.posix.join(c.spec.paths.certDir, "ca-key.pem"), content: { from: "pem", cert: "ca", part: "key" } },
 ];
 
+/** unitName: a component's systemd unit. */
+export function unitName(id: string): string {
+  return `${id}.service`;
+}
+
 /** unitPath: where a component's systemd unit lands. */
 export function unitPath(id: string): string {
-  return `/etc/systemd/system/${id}.service`;
+  return `/etc/systemd/system/${unitName(id)}`;
 }
 
 /** workingDir: a component's WorkingDirectory, `<dataDir>/<id>`. */

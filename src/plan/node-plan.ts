@@ -2,7 +2,7 @@
 // components the spec generates. install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
 import { stringify } from "yaml";
 import type { Component, Content, FileRow } from "../components/component.js";
-import { MODES, isSecret, unitPath, workingDir } from "../components/layout.js";
+import { MODES, isSecret, unitName, workingDir } from "../components/layout.js";
 import { SHARED_FILES } from "../components/layout.js";
 import { componentsOf, fileTarget } from "../components/registry.js";
 import { renderUnit } from "../render/unit.js";
@@ -75,7 +75,7 @@ function render(content: Content, x: Ctx): string {
       return renderVerifyScript({
         node: { name: x.n.name, ip: serving.host },
         securePort: serving.port,
-        unitName: `${k.id}.service`,
+        unitName: unitName(k.id),
         caFile: at(k.verifyFiles.ca),
         certFile: at(k.verifyFiles.cert),
         keyFile: at(k.verifyFiles.key),
@@ -114,9 +114,9 @@ export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version:
   const sums: PlannedFile = { path: "SHA256SUMS", mode: 0o644, content: Buffer.from(sha256sums(rootfs)), secret: false };
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
-    files: rootfs.map((f) => ({ target: f.target!, mode: f.mode })),
+    files: rootfs.map((f) => ({ target: f.target!, mode: f.mode, units: f.components!.map(unitName) })),
     dirs: components.map((k) => ({ path: workingDir(c, k.id), mode: 0o755 })),
-    unitName: unitPath(components[0]!.id).slice("/etc/systemd/system/".length),
+    units: components.map((k) => unitName(k.id)),
     version,
   });
   const install: PlannedFile = { path: "install.sh", mode: MODES.script, content: Buffer.from(script), secret: false };

@@ -5,16 +5,22 @@ import { absolutePath, byteOrder, parentDirs } from "../paths.js";
 /** InstallScriptInput: what install.sh installs on one node; paths are absolute target paths on the node. */
 export interface InstallScriptInput {
   node: { name: string; ip: string };
-  /** Files to install; each one's content sits in the bundle at rootfs/<target>. */
-  files: { target: string; mode: number }[];
-  /** Folders to create when missing with their modes (the service's working dir...); every folder above them and above the
-   *  files is added (0755). */
+  /** Files to install; each one's content sits in the bundle at rootfs/<target>. `units`: the systemd units that must
+   *  restart when it changes (a shared file such as the CA certificate names every unit that reads it; a unit file names
+   *  its own unit); each one is among `units` below, and none (`[]`) is allowed for a file no unit reads. */
+  files: { target: string; mode: number; units: string[] }[];
+  /** Folders to create when missing with their modes (a unit's working dir...); every folder above them and above the
+   *  files is added (0755). Creating a folder restarts no unit. */
   dirs: { path: string; mode: number }[];
-  /** The systemd unit to reload, enable and restart, e.g. "kube-controller-manager.service". */
-  unitName: string;
+  /** Every systemd unit of the bundle, in start order (e.g. "kube-controller-manager.service"): install.sh enables
+   *  each one and restarts it when one of its files changed or it is not active. Non-empty, no name twice. */
+  units: string[];
   /** kubebundle's version, shown by the script. */
   version: string;
 }
+
+/** UNIT_NAME_RE: a systemd service name install.sh accepts (no leading "-": it would read as an option of systemctl). */
+export const UNIT_NAME_RE = /^(?!-)[A-Za-z0-9@._-]+\.service$/;
 
 /** shellQuote: `value` as one single-quoted shell word that reads back exactly; throws on a newline, CR or NUL. */
 export function shellQuote(value: string): string {
@@ -22,9 +28,15 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** renderInstallScript: install.sh for one node; files in input order, dirs sorted by path (parents first). */
+/** renderInstallScript: install.sh for one node; files in input order (each one's units in start order), units in input
+ *  order, dirs sorted by path (parents first). */
 export function renderInstallScript(input: InstallScriptInput): string {
-  const files = input.files.map((f) => ({ target: absolutePath(f.target, "install.sh"), mode: octalMode(f.mode) }));
+  checkUnits(input);
+  const files = input.files.map((f) => ({
+    target: absolutePath(f.target, "install.sh"),
+    mode: octalMode(f.mode),
+    units: input.units.filter((u) => f.units.includes(u)).join(" "),
+  }));
   const targets = new Set(files.map((f) => f.target));
   if (targets.size !== files.length) throw new Error("install.sh: a target is listed twice");
   const dirs = new Map(input.dirs.map((d) => [absolutePath(d.path, "install.sh"), d.mode] as const));
@@ -36,6 +48,27 @@ export function renderInstallScript(input: InstallScriptInput): string {
 }
 
 // --- internal ---
+
+/** checkUnits: throws unless `units` is non-empty, each name a service name (UNIT_NAME_RE) listed once, and every file
+ *  names only units of `units`, each once. */
+function checkUnits(input: InstallScriptInput): void {
+  if (input.units.length === 0) throw new Error("install.sh: no unit to start (units is empty)");
+  const known = new Set<string>();
+  for (const u of input.units) {
+    if (!UNIT_NAME_RE.test(u)) throw new Error(`install.sh: bad unit name ${JSON.stringify(u)}: expected NAME.service, NAME of letters, digits, @ . _ - and not starting with -`);
+    if (known.has(u)) throw new Error(`install.sh: unit ${u} is listed twice`);
+    known.add(u);
+  }
+  const list = [...known].join(", ");
+  for (const f of input.files) {
+    const seen = new Set<string>();
+    for (const u of f.units) {
+      if (!known.has(u)) throw new Error(`install.sh: ${f.target} names unit ${JSON.stringify(u)}, which is not one of the bundle's units (${list})`);
+      if (seen.has(u)) throw new Error(`install.sh: ${f.target} names unit ${u} twice`);
+      seen.add(u);
+    }
+  }
+}
 
 /** A mode as four octal digits ("0644"); throws unless an integer in 0..0o7777. */
 function octalMode(mode: number): string {

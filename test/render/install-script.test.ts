@@ -22,6 +22,8 @@ interface BundleFile {
   target: string;
   mode: number;
   content: string;
+  /** The units that restart when it changes; kube-controller-manager's unit when absent. */
+  units?: string[];
 }
 interface Bundle {
   dir: string;
@@ -42,20 +44,35 @@ function contentOf(id: string, kind: string): string {
   return `[Unit]\nDescription=Kubernetes Controller Manager\n\n[Service]\nExecStart=/opt/k8s/bin/kube-controller-manager\n`;
 }
 
-function inputFor(files: BundleFile[], prefix = "", node = NODE): InstallScriptInput {
+function inputFor(files: BundleFile[], prefix = "", node = NODE, units = [UNIT_NAME]): InstallScriptInput {
   return {
     node,
-    files: files.map(({ target, mode }) => ({ target, mode })),
+    files: files.map(({ target, mode, units: u }) => ({ target, mode, units: u ?? [UNIT_NAME] })),
     dirs: [{ path: prefix + workingDir(CLUSTER), mode: 0o755 }],
-    unitName: UNIT_NAME,
+    units,
     version: "0.0.0-test",
   };
 }
 
+// --- two units: a second one with its own files beside the guide's, the CA certificate shared ---
+
+const SCHED = "kube-scheduler.service";
+const BOTH = [UNIT_NAME, SCHED];
+
+/** The guide's files (the CA certificate read by both units) and kube-scheduler's kubeconfig and unit, under `prefix`. */
+function twoUnitFiles(prefix = ""): BundleFile[] {
+  const kcm = layoutFiles(prefix).map((f) => (f.target.endsWith("/ca.pem") ? { ...f, units: BOTH } : f));
+  return [
+    ...kcm,
+    { target: `${prefix}/etc/kubernetes/kube-scheduler.kubeconfig`, mode: 0o600, content: "apiVersion: v1\nkind: Config\n", units: [SCHED] },
+    { target: `${prefix}/etc/systemd/system/${SCHED}`, mode: 0o644, content: "[Service]\nExecStart=/opt/k8s/bin/kube-scheduler\n", units: [SCHED] },
+  ];
+}
+
 /** Writes a bundle (install.sh 0755, SHA256SUMS, rootfs/ with the files' modes) in a folder whose path holds spaces. */
-function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[] } = {}): Bundle {
+function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[]; units?: string[] } = {}): Bundle {
   const files = opts.files ?? layoutFiles(opts.prefix);
-  const input = inputFor(files, opts.prefix, opts.node);
+  const input = inputFor(files, opts.prefix, opts.node, opts.units);
   const dir = path.join(parent, "bundle dir with spaces", NODE.name);
   for (const f of files) {
     const p = path.join(dir, "rootfs", f.target);
@@ -78,12 +95,16 @@ interface Run {
   err: string;
 }
 
-/** Stand-ins on PATH: `id -u` prints `uid`; `systemctl` logs its calls and answers is-active from a state file. */
-function standIns(parent: string, opts: { uid?: number; state?: string } = {}): { bin: string; log: string; state: string } {
+/** Stand-ins on PATH: `id -u` prints `uid`; `systemctl` logs its calls and answers is-active from a state file: `units`/UNIT
+ *  for that unit when it exists, else `state` (shared by the units). A restart makes an inactive unit active, except a
+ *  unit with `units`/UNIT.broken (the restart fails, the state stays); `enable` fails for a unit with `units`/UNIT.noenable. */
+function standIns(parent: string, opts: { uid?: number; state?: string } = {}): { bin: string; log: string; state: string; units: string } {
   const bin = path.join(parent, "stand-ins");
   const log = path.join(parent, "systemctl.log");
   const state = path.join(parent, "unit.state");
+  const units = path.join(parent, "unit states");
   mkdirSync(bin, { recursive: true });
+  mkdirSync(units, { recursive: true });
   writeFileSync(state, `${opts.state ?? "active"}\n`);
   if (opts.uid !== undefined) {
     writeFileSync(path.join(bin, "id"), `#!/bin/sh\nif [ "$1" = -u ]; then echo ${opts.uid}; else echo "uid=${opts.uid}"; fi\n`, { mode: 0o755 });
@@ -91,15 +112,26 @@ function standIns(parent: string, opts: { uid?: number; state?: string } = {}): 
   const systemctl = [
     "#!/bin/sh",
     `printf '%s\\n' "$*" >> ${shellQuote(log)}`,
-    `state=$(cat ${shellQuote(state)})`,
+    'unit=$2; if [ "$2" = --quiet ]; then unit=$3; fi',
+    `dir=${shellQuote(units)}`,
+    `f=$dir/$unit; if [ -z "$unit" ] || [ ! -f "$f" ]; then f=${shellQuote(state)}; fi`,
+    'state=$(cat "$f")',
     'case "$1" in',
     '  is-active) if [ "$2" != --quiet ]; then echo "$state"; fi; [ "$state" = active ] ;;',
-    `  restart) if [ "$state" = inactive ]; then echo active > ${shellQuote(state)}; fi ;;`,
+    '  enable) if [ -e "$dir/$unit.noenable" ]; then echo "Failed to enable unit: $unit" >&2; exit 1; fi ;;',
+    '  restart)',
+    '    if [ -e "$dir/$unit.broken" ]; then echo "Job for $unit failed" >&2; exit 1; fi',
+    '    if [ "$state" = inactive ]; then echo active > "$f"; fi ;;',
     "esac",
     "",
   ].join("\n");
   writeFileSync(path.join(bin, "systemctl"), systemctl, { mode: 0o755 });
-  return { bin, log, state };
+  return { bin, log, state, units };
+}
+
+/** unitState: the stand-in systemctl's state of `unit` alone (`active`, `inactive`, `failed`...). */
+function unitState(s: ReturnType<typeof standIns>, unit: string, state: string): void {
+  writeFileSync(path.join(s.units, unit), `${state}\n`);
 }
 
 /** Runs install.sh by its absolute path from another folder, with `bin` first on PATH. */
@@ -118,6 +150,7 @@ function ok(r: Run): Run {
 }
 
 
+const fileOf = (b: Bundle, suffix: string): BundleFile => b.files.find((f) => f.target.endsWith(suffix))!;
 const modeOf = (p: string): number => statSync(p).mode & 0o7777;
 const isRoot = process.getuid?.() === 0;
 
@@ -140,13 +173,42 @@ render("should match the golden script for the guide's first node", () => {
   assert.ok(text.startsWith("#!/usr/bin/env bash\n"));
 });
 
-render("should be clean under shellcheck", () => {
+render("should be clean under shellcheck, with one unit and with two", () => {
   if (!needTool("shellcheck", "install.sh lint")) return;
   withTmp((t) => {
-    const b = makeBundle(t.dir);
-    const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", b.script], { encoding: "utf8" });
-    assert.is(r.status, 0, r.stdout + r.stderr);
+    for (const [i, opts] of [{}, { files: twoUnitFiles(), units: BOTH }].entries()) {
+      const b = makeBundle(path.join(t.dir, String(i)), opts);
+      const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", b.script], { encoding: "utf8" });
+      assert.is(r.status, 0, r.stdout + r.stderr);
+    }
   });
+});
+
+render("should list every unit in start order, and each file's units in that order whatever the input's", () => {
+  const arrayOf = (text: string, name: string) => new RegExp(`readonly ${name}=\\(\n([^)]*)\\)`).exec(text)![1]!.trim().split("\n").map((l) => l.trim());
+  const files = twoUnitFiles().map((f) => (f.units === BOTH ? { ...f, units: [SCHED, UNIT_NAME] } : f));
+  const text = renderInstallScript(inputFor(files, "", NODE, BOTH));
+  assert.equal(arrayOf(text, "UNITS"), [`'${UNIT_NAME}'`, `'${SCHED}'`]);
+  const rows = arrayOf(text, "FILES");
+  assert.is(rows.length, files.length);
+  assert.ok(rows.includes(`'/etc/kubernetes/cert/ca.pem' '0644' '${UNIT_NAME} ${SCHED}'`), rows.join("\n"));
+  assert.ok(rows.includes(`'/etc/systemd/system/${SCHED}' '0644' '${SCHED}'`), rows.join("\n"));
+  assert.ok(rows.includes(`'/etc/systemd/system/${UNIT_NAME}' '0644' '${UNIT_NAME}'`), rows.join("\n"));
+  // A file no unit reads restarts none.
+  const none = renderInstallScript({ ...inputFor(layoutFiles()), files: [{ target: "/etc/motd", mode: 0o644, units: [] }] });
+  assert.equal(arrayOf(none, "FILES"), ["'/etc/motd' '0644' ''"]);
+});
+
+render("should refuse an empty unit list, a bad or repeated unit name, and a file naming a unit the bundle does not have", () => {
+  const base = inputFor(twoUnitFiles(), "", NODE, BOTH);
+  assert.throws(() => renderInstallScript({ ...base, units: [], files: [] }), /no unit to start/);
+  for (const bad of ["kube-scheduler", "kube-scheduler.socket", "a b.service", "-x.service", "x.service\nrm -rf /", "x'y.service", "$(id).service", ".service"]) {
+    assert.throws(() => renderInstallScript({ ...base, units: [bad] }), /bad unit name/, JSON.stringify(bad));
+  }
+  assert.ok(renderInstallScript({ ...base, units: ["x@a.b_c-1.service"], files: [] }).includes("  'x@a.b_c-1.service'\n"));
+  assert.throws(() => renderInstallScript({ ...base, units: [UNIT_NAME, SCHED, UNIT_NAME] }), /unit kube-controller-manager\.service is listed twice/);
+  assert.throws(() => renderInstallScript({ ...base, units: [UNIT_NAME] }), /\/etc\/kubernetes\/cert\/ca\.pem names unit "kube-scheduler\.service", which is not one of the bundle's units \(kube-controller-manager\.service\)/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644, units: [SCHED, SCHED] }] }), /\/x names unit kube-scheduler\.service twice/);
 });
 
 render("should list dirs parents first: every folder above the targets and the given dirs, and the given dirs with their modes", () => {
@@ -170,20 +232,19 @@ render("should refuse a newline, CR or NUL in any value", () => {
   assert.throws(() => renderInstallScript({ ...base, node: { name: "a\nb", ip: NODE.ip } }), /newline/);
   assert.throws(() => renderInstallScript({ ...base, node: { name: NODE.name, ip: "10.0.0.1\r" } }), /newline/);
   assert.throws(() => renderInstallScript({ ...base, version: "1\0" }), /NUL/);
-  assert.throws(() => renderInstallScript({ ...base, unitName: "x.service\nrm -rf /" }), /newline/);
-  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/etc/a\nb", mode: 0o644 }] }), /newline/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/etc/a\nb", mode: 0o644, units: [UNIT_NAME] }] }), /newline/);
   assert.throws(() => shellQuote("\n"), /newline/);
 });
 
 render("should refuse relative or unnormalised paths, bad modes and repeats", () => {
   const base = inputFor(layoutFiles());
   for (const target of ["etc/x", "/etc/../x", "/etc//x", "/", "/etc/x/"]) {
-    assert.throws(() => renderInstallScript({ ...base, files: [{ target, mode: 0o644 }] }), /absolute normalised/, target);
+    assert.throws(() => renderInstallScript({ ...base, files: [{ target, mode: 0o644, units: [] }] }), /absolute normalised/, target);
   }
   assert.throws(() => renderInstallScript({ ...base, dirs: [{ path: "data", mode: 0o755 }] }), /absolute normalised/);
-  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o10000 }] }), /bad file mode/);
-  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }, { target: "/x", mode: 0o600 }] }), /twice/);
-  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644 }], dirs: [{ path: "/x", mode: 0o755 }] }), /file and a folder/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o10000, units: [] }] }), /bad file mode/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644, units: [] }, { target: "/x", mode: 0o600, units: [] }] }), /twice/);
+  assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644, units: [] }], dirs: [{ path: "/x", mode: 0o755 }] }), /file and a folder/);
 });
 
 render("should read back single-quoted values exactly in bash", () => {
@@ -424,8 +485,12 @@ root.run();
 
 const service = suite("install.sh service");
 
-/** Runs `body` with a bundle whose absolute targets all sit under a temp folder; needs real root (chown). */
-function withRealRoot(body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: string) => void): void {
+/** Runs `body` with a bundle whose absolute targets all sit under a temp folder (the guide's files, or those of `files`
+ *  with the units `units`); needs real root (chown). */
+function withRealRoot(
+  body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: string) => void,
+  opts: { files?: (prefix: string) => BundleFile[]; units?: string[] } = {},
+): void {
   if (!isRoot) {
     console.log("\n  !!! skipped: install.sh without --root needs uid 0 (it chowns to root); run the tests as root\n");
     return;
@@ -434,7 +499,7 @@ function withRealRoot(body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: 
   const backups = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
   try {
     const prefix = path.join(t.dir, "sysroot");
-    body(makeBundle(t.dir, { prefix }), standIns(t.dir), prefix);
+    body(makeBundle(t.dir, { prefix, files: opts.files?.(prefix), units: opts.units }), standIns(t.dir), prefix);
     const after = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
     assert.is(after, backups, "no backup written outside the temp folder");
   } finally {
@@ -500,6 +565,129 @@ service("should neither enable nor restart with --no-start, and only ask is-acti
   });
 });
 
+// Two units, in start order kube-controller-manager then kube-scheduler; the CA certificate is read by both.
+
+/** The stand-in systemctl calls of one unit's turn: enable, then a restart or the is-active question, then the report. */
+const turn = (unit: string, how: "restart" | "keep" | "ask, restart"): string[] => [
+  `enable ${unit}`,
+  ...(how === "restart" ? [`restart ${unit}`] : how === "keep" ? [`is-active --quiet ${unit}`] : [`is-active --quiet ${unit}`, `restart ${unit}`]),
+  `is-active ${unit}`,
+];
+
+/** withTwoUnits: withRealRoot with twoUnitFiles after a first install, the systemctl log emptied; `run` installs in a
+ *  private mount namespace with an empty temp folder as /var, so that the backup of a changed file stays in it. */
+function withTwoUnits(body: (b: Bundle, s: ReturnType<typeof standIns>, run: (args: string[]) => Run) => void): void {
+  if (!canUnshare()) return;
+  if (realpathSync(tmpdir()).startsWith("/var/")) {
+    console.log("\n  !!! skipped: the temp folder is under /var, which the test mounts over\n");
+    return;
+  }
+  withRealRoot(
+    (b, s, prefix) => {
+      ok(install(b, [], s.bin));
+      assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "restart"), ...turn(SCHED, "restart")], "the first install restarts both");
+      rmSync(s.log);
+      const fakeVar = path.join(path.dirname(prefix), "var");
+      mkdirSync(fakeVar);
+      body(b, s, (args) => unshared(b, `mount --bind ${shellQuote(fakeVar)} /var`, args, s.bin));
+    },
+    { files: twoUnitFiles, units: BOTH },
+  );
+}
+
+service("should restart only the unit whose file changed, after one daemon-reload", () => {
+  withTwoUnits((b, s, run) => {
+    const kubeconfig = fileOf(b, "/kube-scheduler.kubeconfig");
+    writeFileSync(kubeconfig.target, "old kubeconfig\n");
+    const r = ok(run([]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "keep"), ...turn(SCHED, "restart")]);
+    assert.match(r.out, `service: ${UNIT_NAME} already active and nothing changed: no restart\n`);
+    assert.match(r.out, `service: ${UNIT_NAME} is active\n`);
+    assert.match(r.out, `systemctl restart ${SCHED}\nservice: ${SCHED} is active\n`);
+    assert.is(readFileSync(kubeconfig.target, "utf8"), kubeconfig.content);
+
+    // A mode fixed on kube-controller-manager's key is a change of that unit's file only.
+    chmodSync(fileOf(b, "/kube-controller-manager-key.pem").target, 0o644);
+    rmSync(s.log);
+    ok(run([]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "restart"), ...turn(SCHED, "keep")]);
+  });
+});
+
+service("should restart both units, in start order, when the file they share changed", () => {
+  withTwoUnits((b, s, run) => {
+    const ca = fileOf(b, "/ca.pem");
+    writeFileSync(ca.target, "old CA\n");
+    const r = ok(run([]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "restart"), ...turn(SCHED, "restart")]);
+    assert.match(r.out, `changed ${ca.target} (0644)`);
+    assert.not.match(r.out, "no restart");
+  });
+});
+
+service("should restart a unit that is not active although none of its files changed, and leave the active one alone", () => {
+  withTwoUnits((b, s, run) => {
+    unitState(s, SCHED, "inactive");
+    const r = ok(run([]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "keep"), ...turn(SCHED, "ask, restart")]);
+    assert.match(r.out, /^no changes$/m);
+    assert.match(r.out, `service: ${SCHED} is not active\nsystemctl restart ${SCHED}\nservice: ${SCHED} is active\n`);
+    assert.match(r.out, `service: ${UNIT_NAME} already active and nothing changed: no restart`);
+  });
+});
+
+service("should exit 1 naming the unit that stays inactive, after handling the next one", () => {
+  withTwoUnits((b, s, run) => {
+    // kube-controller-manager, first in start order, cannot be started; kube-scheduler's file changed.
+    unitState(s, UNIT_NAME, "inactive");
+    writeFileSync(path.join(s.units, `${UNIT_NAME}.broken`), "");
+    writeFileSync(fileOf(b, `/${SCHED}`).target, "[Service]\nExecStart=/old\n");
+    const r = run([]);
+    assert.is(r.code, 1, r.out + r.err);
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "ask, restart"), ...turn(SCHED, "restart")]);
+    assert.match(r.err, `install.sh: systemctl restart ${UNIT_NAME} failed\n`);
+    assert.match(r.err, `install.sh: ${UNIT_NAME} is inactive; see: journalctl -u ${UNIT_NAME}\n`);
+    assert.match(r.err, new RegExp(`install\\.sh: not active or not enabled: ${UNIT_NAME.replaceAll(".", "\\.")}\n$`));
+    assert.match(r.out, `service: ${SCHED} is active\n`);
+    assert.not.match(r.err, `${SCHED} is`);
+  });
+});
+
+service("should name every unit that failed: one not active, one that could not be enabled", () => {
+  withTwoUnits((b, s, run) => {
+    unitState(s, UNIT_NAME, "failed");
+    writeFileSync(path.join(s.units, `${SCHED}.noenable`), "");
+    const r = run([]);
+    assert.is(r.code, 1, r.out + r.err);
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "ask, restart"), ...turn(SCHED, "keep")]);
+    assert.match(r.err, `install.sh: ${UNIT_NAME} is failed; see: journalctl -u ${UNIT_NAME}\n`);
+    assert.match(r.err, `install.sh: systemctl enable ${SCHED} failed\n`);
+    assert.match(r.err, `install.sh: not active or not enabled: ${UNIT_NAME} ${SCHED}\n`);
+  });
+});
+
+service("should list both units with --no-start, and print each unit's steps with --dry-run", () => {
+  withRealRoot(
+    (b, s) => {
+      const dry = ok(install(b, ["--dry-run"], s.bin));
+      assert.equal(calls(s.log), [], "a first install restarts both anyway: no need to ask");
+      assert.match(dry.out, ["daemon-reload", `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`, `enable ${SCHED}`, `restart ${SCHED}`].map((c) => `systemctl ${c}\n`).join(""));
+
+      const r = ok(install(b, ["--no-start"], s.bin));
+      assert.equal(calls(s.log), []);
+      assert.match(r.out, `service: not enabled or started (--no-start); later: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME} ${SCHED}\n`);
+      for (const f of b.files) assert.is(readFileSync(f.target, "utf8"), f.content);
+
+      unitState(s, SCHED, "inactive");
+      const dry2 = ok(install(b, ["--dry-run"], s.bin));
+      assert.equal(calls(s.log), [`is-active --quiet ${UNIT_NAME}`, `is-active --quiet ${SCHED}`]);
+      assert.match(dry2.out, `service: ${UNIT_NAME} already active and nothing changed: no restart\n`);
+      assert.match(dry2.out, `service: ${SCHED} is not active\nsystemctl restart ${SCHED}\n`);
+    },
+    { files: twoUnitFiles, units: BOTH },
+  );
+});
+
 service.run();
 
 // --- install.sh stays inside its root, and finds every problem before its first change ---
@@ -519,8 +707,6 @@ function refusedBoth(run: (args: string[]) => Run, args: string[], needle: strin
   refused(run(args), needle);
   assert.equal(watched.map((d) => snapshot(d, { identity: true })), before, "nothing changed");
 }
-
-const fileOf = (b: Bundle, suffix: string): BundleFile => b.files.find((f) => f.target.endsWith(suffix))!;
 
 /** A folder outside the install root holding one file, for links to point at. */
 function outsideDir(parent: string): string {
