@@ -31,9 +31,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
   );
   const checkHa = renderCheckHaScript({
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    unitName: UNIT_NAME,
-    leaderLock: leaderLockOf(c),
-    ...leaderElectionOf(c),
+    components: [{ id: "kube-controller-manager", unitName: UNIT_NAME, leaderLock: leaderLockOf(c), ...leaderElectionOf(c) }],
     kubeconfig: "admin/admin.kubeconfig",
     version,
   });
