@@ -1,7 +1,7 @@
 // What the admin host gets, outside every node bundle: out/admin/ credentials and out/check-ha.sh.
 import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
 import { renderCheckHaScript } from "../render/check-ha-script.js";
-import { MODES } from "../components/layout.js";
+import { MODES, unitName } from "../components/layout.js";
 import { componentsOf } from "../components/registry.js";
 import type { Cluster } from "../spec/cluster.js";
 import type { PemPair } from "./node-plan.js";
@@ -29,13 +29,12 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
       keyPem: certs.admin.key,
     }),
   );
-  const k = componentsOf(c)[0]!;
-  const { lock, ...timing } = k.leader(c);
   const checkHa = renderCheckHaScript({
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    unitName: `${k.id}.service`,
-    leaderLock: lock,
-    ...timing,
+    components: componentsOf(c).map((k) => {
+      const { lock, ...timing } = k.leader(c);
+      return { id: k.id, unitName: unitName(k.id), leaderLock: lock, ...timing };
+    }),
     kubeconfig: "admin/admin.kubeconfig",
     version,
   });

@@ -2,17 +2,25 @@
 import { renderTemplate } from "./_templates.js";
 import { shellQuote } from "./install-script.js";
 
-/** CheckHaScriptInput: the cluster's control-plane nodes and how its leader election is set up. */
-export interface CheckHaScriptInput {
-  nodes: { name: string; ip: string }[];
-  /** The systemd unit stopped and started by --failover, e.g. "kube-controller-manager.service". */
+/** CheckHaComponent: one leader-elected component check-ha.sh reads the leader of and tests the failover of. */
+export interface CheckHaComponent {
+  /** "kube-controller-manager", "kube-scheduler": also the lock object's name in kube-system. */
+  id: string;
+  /** systemd unit stopped/started by --failover, e.g. "kube-scheduler.service". */
   unitName: string;
   /** Where the release keeps the leader: a Lease (1.17+) or the Endpoints annotation (1.16). */
   leaderLock: "lease" | "endpoints";
-  /** kube-controller-manager's --leader-elect-lease-duration, in seconds (default 15). */
+  /** The component's --leader-elect-lease-duration, in seconds. */
   leaseDurationSeconds: number;
-  /** kube-controller-manager's --leader-elect-retry-period, in seconds (default 2). */
+  /** The component's --leader-elect-retry-period, in seconds. */
   retryPeriodSeconds: number;
+}
+
+/** CheckHaScriptInput: the cluster's control-plane nodes and the components whose leader election check-ha.sh checks. */
+export interface CheckHaScriptInput {
+  nodes: { name: string; ip: string }[];
+  /** At least one, ids unique, in registry order (the order the script checks them in). */
+  components: CheckHaComponent[];
   /** The admin kubeconfig, relative to the script's folder (e.g. "admin/admin.kubeconfig") or absolute. */
   kubeconfig: string;
   /** kubebundle's version, shown by the script. */
@@ -22,12 +30,21 @@ export interface CheckHaScriptInput {
 /** HANDOVER_MARGIN_SECONDS: added to the lease duration and two retry periods for polling and kubectl round trips. */
 export const HANDOVER_MARGIN_SECONDS = 5;
 
+/** MAX_TIMEOUT_SECONDS: the longest wait check-ha.sh takes (its --timeout has at most 5 digits). */
+export const MAX_TIMEOUT_SECONDS = 99_999;
+
 /** handoverTimeoutSeconds: the default --failover wait: lease duration + 2 x retry period + HANDOVER_MARGIN_SECONDS. */
-export function handoverTimeoutSeconds(input: Pick<CheckHaScriptInput, "leaseDurationSeconds" | "retryPeriodSeconds">): number {
-  return input.leaseDurationSeconds + 2 * input.retryPeriodSeconds + HANDOVER_MARGIN_SECONDS;
+export function handoverTimeoutSeconds(c: Pick<CheckHaComponent, "leaseDurationSeconds" | "retryPeriodSeconds">): number {
+  return c.leaseDurationSeconds + 2 * c.retryPeriodSeconds + HANDOVER_MARGIN_SECONDS;
 }
 
-/** renderCheckHaScript: check-ha.sh for the cluster; throws on no nodes, a repeated node name, a bad lock or duration. */
+/** COMPONENT_ID: a lock object's name (a DNS-1123 subdomain), which also keeps commas out of --component lists. */
+const COMPONENT_ID = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** UNIT_NAME: a systemd service name that systemctl cannot read as an option. */
+const UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]*\.service$/;
+
+/** renderCheckHaScript: check-ha.sh for the cluster; throws on no nodes, a repeated node name, no components, a
+ *  repeated or malformed component id or unit name, a bad lock or duration. */
 export function renderCheckHaScript(input: CheckHaScriptInput): string {
   if (input.nodes.length === 0) throw new Error("check-ha.sh: no nodes");
   const names = new Set<string>();
@@ -37,14 +54,27 @@ export function renderCheckHaScript(input: CheckHaScriptInput): string {
     if (names.has(n.name)) throw new Error(`check-ha.sh: node ${n.name} is listed twice`);
     names.add(n.name);
   }
-  if (input.leaderLock !== "lease" && input.leaderLock !== "endpoints") throw new Error(`check-ha.sh: bad leader lock ${String(input.leaderLock)}`);
-  for (const [what, s] of [["lease duration", input.leaseDurationSeconds], ["retry period", input.retryPeriodSeconds]] as const) {
-    if (!Number.isInteger(s) || s < 1) throw new Error(`check-ha.sh: bad ${what} ${s}`);
-  }
-  if (input.unitName === "" || input.kubeconfig === "") throw new Error("check-ha.sh: empty unit name or kubeconfig path");
+  if (input.components.length === 0) throw new Error("check-ha.sh: no components");
+  const ids = new Set<string>();
+  const components = input.components.map((c) => {
+    if (!COMPONENT_ID.test(c.id)) throw new Error(`check-ha.sh: bad component id ${JSON.stringify(c.id)} (the lock object's name: lower-case letters, digits, "-" and ".")`);
+    if (ids.has(c.id)) throw new Error(`check-ha.sh: component ${c.id} is listed twice`);
+    ids.add(c.id);
+    if (!UNIT_NAME.test(c.unitName)) throw new Error(`check-ha.sh: ${c.id}: bad unit name ${JSON.stringify(c.unitName)} (a NAME.service)`);
+    if (c.leaderLock !== "lease" && c.leaderLock !== "endpoints") throw new Error(`check-ha.sh: ${c.id}: bad leader lock ${String(c.leaderLock)}`);
+    for (const [what, s] of [["lease duration", c.leaseDurationSeconds], ["retry period", c.retryPeriodSeconds]] as const) {
+      if (!Number.isInteger(s) || s < 1) throw new Error(`check-ha.sh: ${c.id}: bad ${what} ${s}`);
+    }
+    const defaultTimeoutSeconds = handoverTimeoutSeconds(c);
+    if (defaultTimeoutSeconds > MAX_TIMEOUT_SECONDS) throw new Error(`check-ha.sh: ${c.id}: a handover wait of ${defaultTimeoutSeconds}s is above ${MAX_TIMEOUT_SECONDS}s`);
+    return { ...c, defaultTimeoutSeconds };
+  });
+  if (input.kubeconfig === "") throw new Error("check-ha.sh: empty kubeconfig path");
   return renderTemplate("check-ha.sh.ejs", {
-    ...input,
-    defaultTimeoutSeconds: handoverTimeoutSeconds(input),
+    nodes: input.nodes,
+    components,
+    kubeconfig: input.kubeconfig,
+    version: input.version,
     marginSeconds: HANDOVER_MARGIN_SECONDS,
     q: shellQuote,
   });

@@ -68,6 +68,14 @@ kubeconfig.run();
 // ---------------------------------------------------------------------------------------------
 const lock = suite("planAdmin: check-ha.sh reads the release's leader lock");
 
+/** kcmRow: kube-controller-manager's row of check-ha.sh's COMPONENTS table (its only row): unit, lock and timing. */
+function kcmRow(c: Cluster): { unit: string; lock: string; lease: number; retry: number; timeout: number } {
+  const text = textOf(c, "check-ha.sh");
+  const m = /^readonly COMPONENTS=\(\n  'kube-controller-manager' '([^']+)' '([^']+)' '(\d+)' '(\d+)' '(\d+)'\n\)$/m.exec(text);
+  assert.ok(m, "one kube-controller-manager row in check-ha.sh's COMPONENTS");
+  return { unit: m![1]!, lock: m![2]!, lease: Number(m![3]), retry: Number(m![4]), timeout: Number(m![5]) };
+}
+
 const LEASE = "Lease kube-system/kube-controller-manager";
 const ENDPOINTS = "Endpoints kube-system/kube-controller-manager, annotation control-plane.alpha.kubernetes.io/leader";
 
@@ -96,8 +104,7 @@ for (const [fixture, version, want] of RELEASES) {
   lock(`should read the ${want === "lease" ? "Lease" : "Endpoints annotation"} for ${version}`, () => {
     const c = loadFixture(fixture);
     assert.is(c.version.text, version);
-    const script = textOf(c, "check-ha.sh");
-    assert.ok(script.includes(`\nreadonly LEADER_LOCK='${want}'\n`), `LEADER_LOCK='${want}'`);
+    assert.equal([kcmRow(c).unit, kcmRow(c).lock], ["kube-controller-manager.service", want]);
     const help = helpOf(c);
     if (help === null) return;
     const printed = help.replace(/\s+/g, " ");
@@ -108,7 +115,7 @@ for (const [fixture, version, want] of RELEASES) {
 
 lock("should switch at 1.17 for any 1.16 patch release", () => {
   const c = clusterWith("spec/valid-minimal.json", (s) => (s.kubernetesVersion = "1.16.0"));
-  assert.ok(textOf(c, "check-ha.sh").includes("\nreadonly LEADER_LOCK='endpoints'\n"));
+  assert.is(kcmRow(c).lock, "endpoints");
 });
 
 const LOCKS: [string, string, string, "endpoints" | "lease"][] = [
@@ -124,7 +131,7 @@ for (const [version, given, what, want] of LOCKS) {
       s.kubernetesVersion = version;
       s.controllerManager = { ...s.controllerManager, extraArgs: { "leader-elect-resource-lock": given } };
     });
-    assert.ok(textOf(c, "check-ha.sh").includes(`\nreadonly LEADER_LOCK='${want}'\n`), `${version} ${given}: LEADER_LOCK='${want}'`);
+    assert.is(kcmRow(c).lock, want, `${version} ${given}`);
   });
 }
 
@@ -133,15 +140,10 @@ lock.run();
 // ---------------------------------------------------------------------------------------------
 const timing = suite("planAdmin: check-ha.sh uses the effective leader-election timing");
 
-/** timingOf: LEASE_DURATION, RETRY_PERIOD and DEFAULT_TIMEOUT as check-ha.sh sets them. */
+/** timingOf: the lease duration, retry period and default --failover timeout check-ha.sh holds for kube-controller-manager. */
 function timingOf(c: Cluster): { lease: number; retry: number; timeout: number } {
-  const text = textOf(c, "check-ha.sh");
-  const read = (name: string) => {
-    const m = new RegExp(`^readonly ${name}='(\\d+)'$`, "m").exec(text);
-    assert.ok(m, `${name} in check-ha.sh`);
-    return Number(m![1]);
-  };
-  return { lease: read("LEASE_DURATION"), retry: read("RETRY_PERIOD"), timeout: read("DEFAULT_TIMEOUT") };
+  const { lease, retry, timeout } = kcmRow(c);
+  return { lease, retry, timeout };
 }
 
 const withArgs = (extraArgs: Record<string, string | null>) => clusterWith("spec/valid-minimal.json", (s) => (s.controllerManager = { extraArgs }));

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { UNIT_NAME } from "../helpers/components.js";
-import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
+import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaComponent, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
 import { shellQuote } from "../../src/render/install-script.js";
 import { needTool, ROOT, tmp } from "../helpers/tools.js";
 
@@ -16,28 +16,43 @@ const GUIDE_NODES = [
 ];
 const OLD_HOLDER = "idc-k8s-01_adbda074-c882-46f1-8267-f2e7eee4c941";
 const NEW_HOLDER = "idc-k8s-02_1cf03fd6-fc2c-4519-9ce9-71e3c0cd0214";
-type Lock = CheckHaScriptInput["leaderLock"];
+// kube-scheduler's leader in the two-component tests: idc-k8s-03, handing over to idc-k8s-01.
+const SCHED_OLD_HOLDER = "idc-k8s-03_5e0a41c2-8d7b-4f0e-9a63-0b6f2d1c7e58";
+const SCHED_NEW_HOLDER = "idc-k8s-01_c3b9e7d0-42f1-4a8e-b5d6-9e1f0a2b3c47";
+const KCM = "kube-controller-manager";
+const SCHED = "kube-scheduler";
+const SCHED_UNIT = "kube-scheduler.service";
+type Lock = CheckHaComponent["leaderLock"];
 
-function inputFor(lock: Lock, over: Partial<CheckHaScriptInput> = {}): CheckHaScriptInput {
+/** component: a row of the components list, with kube-controller-manager's default leader-election timing. */
+function component(id: string, lock: Lock, over: Partial<CheckHaComponent> = {}): CheckHaComponent {
+  return { id, unitName: `${id}.service`, leaderLock: lock, leaseDurationSeconds: 15, retryPeriodSeconds: 2, ...over };
+}
+
+/** inputFor: the single-component input (kube-controller-manager), as kubebundle renders it today. */
+function inputFor(lock: Lock, over: Partial<CheckHaScriptInput> = {}, kcm: Partial<CheckHaComponent> = {}): CheckHaScriptInput {
   return {
     nodes: GUIDE_NODES,
-    unitName: UNIT_NAME,
-    leaderLock: lock,
-    leaseDurationSeconds: 15,
-    retryPeriodSeconds: 2,
+    components: [component(KCM, lock, { unitName: UNIT_NAME, ...kcm })],
     kubeconfig: "admin/admin.kubeconfig",
     version: "0.0.0-test",
     ...over,
   };
 }
 
+/** TWO: kube-controller-manager with a Lease (handover wait 24 s) and kube-scheduler with the Endpoints annotation
+ *  of an old release and a longer lease (20 s + 2 x 3 s + 5 s = 31 s). */
+const TWO: CheckHaComponent[] = [component(KCM, "lease"), component(SCHED, "endpoints", { leaseDurationSeconds: 20, retryPeriodSeconds: 3 })];
+
 // --- stand-ins on PATH: `kubectl` replays the recorded lock objects, `ssh` records its calls ---
 //
-// kubectl serves test/fixtures/ha/<kind>-before.json until ssh has stopped the service and it has
-// been read STANDIN_DELAY_READS more times, then <kind>-after.json (STANDIN_MODE=handover), or
-// -before.json for ever (STANDIN_MODE=stuck). It evaluates `-o jsonpath=` templates: field paths
-// with `\.` inside keys and quoted literals, which is what check-ha.sh uses; a test compares the
-// results with the real kubectl's.
+// kubectl serves STANDIN_FIXTURES/<name>/<kind>-before.json for the object <name> until ssh has
+// stopped <name>.service and the object has been read STANDIN_DELAY_READS more times, then
+// <kind>-after.json (STANDIN_MODE=handover), or -before.json for ever (STANDIN_MODE=stuck, or <name>
+// in the comma list STANDIN_STUCK). setup() fills STANDIN_FIXTURES from test/fixtures/ha (recorded
+// for kube-controller-manager) and derives kube-scheduler's objects from them. kubectl evaluates
+// `-o jsonpath=` templates: field paths with `\.` inside keys and quoted literals, which is what
+// check-ha.sh uses; a test compares the results with the real kubectl's.
 
 const KUBECTL_STANDIN = String.raw`#!/usr/bin/env node
 const fs = require("fs");
@@ -68,23 +83,27 @@ function jsonpath(tpl, obj) {
 
 const get = args.indexOf("get");
 const kind = get >= 0 ? args[get + 1] : "";
+const ns = args.indexOf("--namespace");
+const name = ns >= 0 ? args[ns + 2] : "";
 let output = "";
 args.forEach((a, i) => {
   if (a === "-o" || a === "--output") output = args[i + 1];
   else if (a.startsWith("-o=") || a.startsWith("--output=")) output = a.slice(a.indexOf("=") + 1);
 });
 const state = fs.existsSync(env.STANDIN_STATE) ? fs.readFileSync(env.STANDIN_STATE, "utf8") : "";
+const stopped = state.split("\n").some((l) => l.split(" ")[0] === "stop" && l.split(" ")[2] === name + ".service");
+const stuck = env.STANDIN_MODE === "stuck" || (env.STANDIN_STUCK || "").split(",").includes(name);
 let phase = "before";
-if (/^stop /m.test(state) && env.STANDIN_MODE !== "stuck") {
-  const counter = env.STANDIN_STATE + ".reads";
+if (stopped && !stuck) {
+  const counter = env.STANDIN_STATE + ".reads." + name;
   const reads = fs.existsSync(counter) ? Number(fs.readFileSync(counter, "utf8")) + 1 : 1;
   fs.writeFileSync(counter, String(reads));
   if (reads > Number(env.STANDIN_DELAY_READS || 0)) phase = "after";
 }
-const file = path.join(env.STANDIN_FIXTURES, kind + "-" + phase + ".json");
+const file = path.join(env.STANDIN_FIXTURES, name, kind + "-" + phase + ".json");
 const plural = kind === "lease" ? "leases.coordination.k8s.io" : kind;
 if (!fs.existsSync(file)) {
-  console.error("Error from server (NotFound): " + plural + ' "kube-controller-manager" not found');
+  console.error("Error from server (NotFound): " + plural + ' "' + name + '" not found');
   process.exit(1);
 }
 const obj = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -98,9 +117,11 @@ const args = process.argv.slice(2);
 fs.appendFileSync(env.STANDIN_SSH_LOG, JSON.stringify(args) + "\n");
 const at = args.indexOf("systemctl");
 const action = at >= 0 ? args[at + 1] : "";
+const unit = at >= 0 ? args[at + 2] : "";
 const dest = args.find((a) => a.includes("@"));
-if (action === "stop" || action === "start") fs.appendFileSync(env.STANDIN_STATE, action + " " + dest + "\n");
-if (env.STANDIN_SSH_FAIL === action) { console.error("ssh: connect to host: Connection timed out"); process.exit(255); }
+if (action === "stop" || action === "start") fs.appendFileSync(env.STANDIN_STATE, action + " " + dest + " " + unit + "\n");
+// STANDIN_SSH_FAIL: "start" fails every start, "start kube-scheduler.service" only that unit's.
+if (env.STANDIN_SSH_FAIL === action || env.STANDIN_SSH_FAIL === action + " " + unit) { console.error("ssh: connect to host: Connection timed out"); process.exit(255); }
 `;
 
 interface Ha {
@@ -115,6 +136,21 @@ interface Ha {
 
 /** A temp out/ folder (path with spaces) holding check-ha.sh and admin/admin.kubeconfig, and the stand-ins. */
 function setup(lock: Lock, over: Partial<CheckHaScriptInput> = {}): Ha {
+  return setupInput(inputFor(lock, over));
+}
+
+/** fillFixtures: DIR/kube-controller-manager/ the recorded objects, DIR/kube-scheduler/ the same objects renamed,
+ *  with kube-scheduler's own holders. */
+function fillFixtures(dir: string): void {
+  for (const id of [KCM, SCHED]) mkdirSync(path.join(dir, id), { recursive: true });
+  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith(".json"))) {
+    const text = readFileSync(path.join(FIXTURES, file), "utf8");
+    writeFileSync(path.join(dir, KCM, file), text);
+    writeFileSync(path.join(dir, SCHED, file), text.replaceAll(KCM, SCHED).replaceAll(OLD_HOLDER, SCHED_OLD_HOLDER).replaceAll(NEW_HOLDER, SCHED_NEW_HOLDER));
+  }
+}
+
+function setupInput(input: CheckHaScriptInput): Ha {
   const t = tmp();
   const dir = path.join(t.dir, "out dir");
   const bin = path.join(t.dir, "stand-ins");
@@ -123,7 +159,9 @@ function setup(lock: Lock, over: Partial<CheckHaScriptInput> = {}): Ha {
   const kubeconfig = path.join(dir, "admin", "admin.kubeconfig");
   writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\n", { mode: 0o600 });
   const script = path.join(dir, "check-ha.sh");
-  writeFileSync(script, renderCheckHaScript(inputFor(lock, over)), { mode: 0o755 });
+  writeFileSync(script, renderCheckHaScript(input), { mode: 0o755 });
+  const fixtures = path.join(t.dir, "fixtures");
+  fillFixtures(fixtures);
   writeFileSync(path.join(bin, "kubectl"), KUBECTL_STANDIN, { mode: 0o755 });
   writeFileSync(path.join(bin, "ssh"), SSH_STANDIN, { mode: 0o755 });
   const logs = { kubectl: path.join(t.dir, "kubectl.log"), ssh: path.join(t.dir, "ssh.log") };
@@ -137,7 +175,7 @@ function setup(lock: Lock, over: Partial<CheckHaScriptInput> = {}): Ha {
       STANDIN_KUBECTL_LOG: logs.kubectl,
       STANDIN_SSH_LOG: logs.ssh,
       STANDIN_STATE: path.join(t.dir, "state"),
-      STANDIN_FIXTURES: FIXTURES,
+      STANDIN_FIXTURES: fixtures,
       STANDIN_MODE: "handover",
     },
     kubectlCalls: () => read(logs.kubectl),
@@ -174,7 +212,7 @@ function runAsync(h: Ha, args: string[], env: Record<string, string> = {}, onSta
 }
 
 const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.out}--- stderr\n${r.err}`;
-const sshLine = (user: string, ip: string, action: string, opts: string[] = []) => [...opts, `${user}@${ip}`, ...(user === "root" ? [] : ["sudo", "-n"]), "systemctl", action, UNIT_NAME];
+const sshLine = (user: string, ip: string, action: string, opts: string[] = [], unit = UNIT_NAME) => [...opts, `${user}@${ip}`, ...(user === "root" ? [] : ["sudo", "-n"]), "systemctl", action, unit];
 
 // --- the leader ---
 
@@ -188,6 +226,7 @@ leader("should print the Lease holder, its node, times and transitions (1.17+)",
     assert.is(
       r.out,
       [
+        "component: kube-controller-manager",
         "lock: Lease kube-system/kube-controller-manager",
         `leader: idc-k8s-01 (103.172.239.9), holderIdentity ${OLD_HOLDER}`,
         "acquired: 2024-04-01T05:59:12.437829Z",
@@ -213,6 +252,7 @@ leader("should print the Endpoints annotation's holder, its node, times and tran
     assert.is(
       r.out,
       [
+        "component: kube-controller-manager",
         "lock: Endpoints kube-system/kube-controller-manager, annotation control-plane.alpha.kubernetes.io/leader",
         `leader: idc-k8s-01 (103.172.239.9), holderIdentity ${OLD_HOLDER}`,
         "acquired: 2024-04-01T05:59:12Z",
@@ -234,8 +274,13 @@ leader("should print one JSON document with --json, for both eras", async () => 
       const r = await runAsync(h, ["--json"]);
       assert.is(r.code, 0, show(r));
       assert.equal(JSON.parse(r.out), {
-        lock,
-        leader: { holderIdentity: OLD_HOLDER, node: "idc-k8s-01", ip: "103.172.239.9", acquireTime: acquired, renewTime: lock === "lease" ? "2024-04-01T06:03:37.612845Z" : "2024-04-01T06:03:37Z", transitions: 0 },
+        components: [
+          {
+            component: KCM,
+            lock,
+            leader: { holderIdentity: OLD_HOLDER, node: "idc-k8s-01", ip: "103.172.239.9", acquireTime: acquired, renewTime: lock === "lease" ? "2024-04-01T06:03:37.612845Z" : "2024-04-01T06:03:37Z", transitions: 0 },
+          },
+        ],
       });
       assert.match(r.err, "leader: idc-k8s-01");
     } finally {
@@ -284,6 +329,9 @@ leader("should fail clearly when the lock object or the kubeconfig is missing, a
       [["--ssh-opts", "-o 'ProxyCommand=x"], "--ssh-opts: unbalanced quotes"],
       [["--ssh-user", "root;reboot"], "--ssh-user: not a user name"],
       [["--kubeconfig"], "--kubeconfig needs a value"],
+      [["--component"], "--component needs a value"],
+      [["--component", SCHED], "--component: unknown component: kube-scheduler (known: kube-controller-manager)"],
+      [["--component=kube-controller-manager,"], "--component: an empty component id in 'kube-controller-manager,' (known: kube-controller-manager)"],
       [["--bogus"], "unknown option: --bogus"],
     ] as const) {
       const r = await runAsync(h, ["--failover", ...args]);
@@ -301,7 +349,17 @@ leader("should document its options in --help with the computed timeout", async 
   try {
     const r = await runAsync(h, ["--help"]);
     assert.is(r.code, 0, show(r));
-    for (const s of ["--failover", "--ssh-user", "--ssh-opts", "--timeout", "--kubeconfig", "--json", "default 24: lease duration\n                     15s + 2 x retry period 2s + margin", "admin/admin.kubeconfig beside this script"]) {
+    for (const s of [
+      "--failover",
+      "--component",
+      "--ssh-user",
+      "--ssh-opts",
+      "--timeout",
+      "--kubeconfig",
+      "--json",
+      "  kube-controller-manager\n      lock: Lease kube-system/kube-controller-manager\n      --failover stops kube-controller-manager.service and waits at most --timeout\n      (default 24: lease duration 15s + 2 x retry period 2s + margin)\n",
+      "admin/admin.kubeconfig beside this script",
+    ]) {
       assert.match(r.out, s);
     }
   } finally {
@@ -369,7 +427,10 @@ failover("should report the failover as JSON with --json", async () => {
   try {
     const r = await runAsync(h, ["--failover", "--json"]);
     assert.is(r.code, 0, show(r));
-    const doc = JSON.parse(r.out) as { lock: string; leader: { node: string }; failover: Record<string, unknown> };
+    const docs = JSON.parse(r.out) as { components: { component: string; lock: string; leader: { node: string }; failover: Record<string, unknown> }[] };
+    assert.is(docs.components.length, 1);
+    const doc = docs.components[0]!;
+    assert.is(doc.component, KCM);
     assert.is(doc.lock, "lease");
     assert.is(doc.leader.node, "idc-k8s-01");
     const f = doc.failover;
@@ -379,8 +440,10 @@ failover("should report the failover as JSON with --json", async () => {
     assert.equal([f.timeoutSeconds, f.restarted, f.ok], [24, true, true]);
     const stuck = await runAsync(setupReuse(h), ["--failover", "--json", "--timeout", "1"], { STANDIN_MODE: "stuck" });
     assert.is(stuck.code, 1, show(stuck));
-    const s = (JSON.parse(stuck.out) as { failover: Record<string, unknown> }).failover;
+    const stuckDoc = (JSON.parse(stuck.out) as { components: { failover: Record<string, unknown>; error: string }[] }).components[0]!;
+    const s = stuckDoc.failover;
     assert.equal([s.newLeader, s.handoverSeconds, s.timeoutSeconds, s.restarted, s.ok], [null, null, 1, true, false]);
+    assert.match(stuckDoc.error, /^no other node took over within \d+\.\ds/);
   } finally {
     h.cleanup();
   }
@@ -471,7 +534,7 @@ failover("should agree with the real kubectl on every jsonpath template it sends
         const real = spawnSync("kubectl", ["label", "--local", "-f", fixture, "kubebundle-replay=1", "-o", output], { encoding: "utf8", env });
         assert.is(real.status, 0, real.stderr);
         const mode = phase === "before" ? "stuck" : "handover";
-        writeFileSync(h.env.STANDIN_STATE!, phase === "before" ? "" : "stop x\n");
+        writeFileSync(h.env.STANDIN_STATE!, phase === "before" ? "" : `stop x ${UNIT_NAME}\n`);
         const standIn = spawnSync("kubectl", call, { encoding: "utf8", env: { ...process.env, ...h.env, STANDIN_MODE: mode } });
         assert.is(standIn.status, 0, standIn.stderr);
         assert.is(standIn.stdout, real.stdout, `${lock} ${phase}`);
@@ -482,14 +545,241 @@ failover("should agree with the real kubectl on every jsonpath template it sends
   }
 });
 
+// --- two components ---
+
+const two = suite("check-ha.sh with two components");
+
+const KCM_BLOCK = [
+  "component: kube-controller-manager",
+  "lock: Lease kube-system/kube-controller-manager",
+  `leader: idc-k8s-01 (103.172.239.9), holderIdentity ${OLD_HOLDER}`,
+  "acquired: 2024-04-01T05:59:12.437829Z",
+  "renewed: 2024-04-01T06:03:37.612845Z",
+  "transitions: 0",
+];
+const SCHED_BLOCK = [
+  "component: kube-scheduler",
+  "lock: Endpoints kube-system/kube-scheduler, annotation control-plane.alpha.kubernetes.io/leader",
+  `leader: idc-k8s-03 (103.172.239.71), holderIdentity ${SCHED_OLD_HOLDER}`,
+  "acquired: 2024-04-01T05:59:12Z",
+  "renewed: 2024-04-01T06:03:37Z",
+  "transitions: 0",
+];
+const setupTwo = () => setupInput(inputFor("lease", { components: TWO }));
+/** lockCalls: kind and name of each kubectl get, in order. */
+const lockCalls = (h: Ha) => h.kubectlCalls().map((c) => `${c[c.indexOf("get") + 1]} ${c[c.indexOf("--namespace") + 2]}`);
+const FOUR = [
+  sshLine("root", "103.172.239.9", "stop"),
+  sshLine("root", "103.172.239.9", "start"),
+  sshLine("root", "103.172.239.71", "stop", [], SCHED_UNIT),
+  sshLine("root", "103.172.239.71", "start", [], SCHED_UNIT),
+];
+
+two("should print both leaders, each from its own lock object, in the components' order", async () => {
+  const h = setupTwo();
+  try {
+    const r = await runAsync(h, []);
+    assert.is(r.code, 0, show(r));
+    assert.is(r.out, [...KCM_BLOCK, "", ...SCHED_BLOCK, ""].join("\n"));
+    assert.equal(lockCalls(h), [`lease ${KCM}`, `endpoints ${SCHED}`]);
+    assert.equal(h.sshCalls(), []);
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should check only the components --component names, in the components' order, and refuse an unknown one", async () => {
+  const h = setupTwo();
+  try {
+    const only = await runAsync(h, ["--component", SCHED]);
+    assert.is(only.code, 0, show(only));
+    assert.is(only.out, [...SCHED_BLOCK, ""].join("\n"));
+    assert.equal(lockCalls(h), [`endpoints ${SCHED}`]);
+    for (const args of [["--component", `${SCHED},${KCM}`], ["--component", SCHED, "--component", KCM], [`--component=${SCHED}`, `--component=${KCM},${SCHED}`]]) {
+      const both = await runAsync(h, args);
+      assert.is(both.code, 0, `${args.join(" ")}: ${show(both)}`);
+      assert.is(both.out, [...KCM_BLOCK, "", ...SCHED_BLOCK, ""].join("\n"), args.join(" "));
+    }
+    const calls = h.kubectlCalls().length;
+    for (const [args, msg] of [
+      [["--component", "kube-apiserver"], "--component: unknown component: kube-apiserver (known: kube-controller-manager, kube-scheduler)"],
+      [["--component", `${SCHED},kube-sched`], "--component: unknown component: kube-sched (known: kube-controller-manager, kube-scheduler)"],
+      [["--component", ""], "--component: an empty component id in '' (known: kube-controller-manager, kube-scheduler)"],
+      [["--component", `${KCM},,${SCHED}`], "--component: an empty component id in"],
+    ] as const) {
+      const r = await runAsync(h, ["--failover", ...args]);
+      assert.is(r.code, 2, `${args.join(" ")}: ${show(r)}`);
+      assert.match(r.err, msg);
+      assert.match(r.err, "Usage: ./check-ha.sh");
+    }
+    assert.is(h.kubectlCalls().length, calls, "no lock read after a usage error");
+    assert.equal(h.sshCalls(), []);
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should print one JSON document with an element per component", async () => {
+  const h = setupTwo();
+  try {
+    const r = await runAsync(h, ["--json"]);
+    assert.is(r.code, 0, show(r));
+    assert.equal(JSON.parse(r.out), {
+      components: [
+        {
+          component: KCM,
+          lock: "lease",
+          leader: { holderIdentity: OLD_HOLDER, node: "idc-k8s-01", ip: "103.172.239.9", acquireTime: "2024-04-01T05:59:12.437829Z", renewTime: "2024-04-01T06:03:37.612845Z", transitions: 0 },
+        },
+        {
+          component: SCHED,
+          lock: "endpoints",
+          leader: { holderIdentity: SCHED_OLD_HOLDER, node: "idc-k8s-03", ip: "103.172.239.71", acquireTime: "2024-04-01T05:59:12Z", renewTime: "2024-04-01T06:03:37Z", transitions: 0 },
+        },
+      ],
+    });
+    const one = await runAsync(h, ["--json", "--component", SCHED]);
+    assert.is(one.code, 0, show(one));
+    assert.equal((JSON.parse(one.out) as { components: { component: string }[] }).components.map((c) => c.component), [SCHED]);
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should fail over each component in turn, each with its own wait, and start each stopped service before the next", async () => {
+  const h = setupTwo();
+  try {
+    const r = await runAsync(h, ["--failover"], { STANDIN_DELAY_READS: "1" });
+    assert.is(r.code, 0, show(r));
+    const lines = [
+      "stopping kube-controller-manager.service on the leader's node idc-k8s-01 (103.172.239.9) as root",
+      "waiting up to 24s for another node to take over",
+      `new leader: idc-k8s-02 (103.172.238.94), holderIdentity ${NEW_HOLDER}`,
+      "started kube-controller-manager.service on idc-k8s-01 (103.172.239.9)",
+      "component: kube-scheduler",
+      "stopping kube-scheduler.service on the leader's node idc-k8s-03 (103.172.239.71) as root",
+      "waiting up to 31s for another node to take over",
+      `new leader: idc-k8s-01 (103.172.239.9), holderIdentity ${SCHED_NEW_HOLDER}`,
+      "started kube-scheduler.service on idc-k8s-03 (103.172.239.71)",
+    ];
+    let at = -1;
+    for (const l of lines) {
+      const next = r.out.indexOf(`${l}\n`, at + 1);
+      assert.ok(next > at, `"${l}" after the line before it:\n${show(r)}`);
+      at = next;
+    }
+    assert.is((r.out.match(/^handover took \d+\.\ds /gm) ?? []).length, 2, show(r));
+    assert.equal(h.sshCalls(), FOUR);
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should report both failovers as JSON, with --timeout applied to every component", async () => {
+  const h = setupTwo();
+  try {
+    type Doc = { components: { component: string; failover: { stopped: unknown; newLeader: { node: string }; timeoutSeconds: number; restarted: boolean; ok: boolean } }[] };
+    const r = await runAsync(h, ["--failover", "--json"]);
+    assert.is(r.code, 0, show(r));
+    const doc = JSON.parse(r.out) as Doc;
+    assert.equal(
+      doc.components.map((c) => [c.component, c.failover.stopped, c.failover.newLeader.node, c.failover.timeoutSeconds, c.failover.restarted, c.failover.ok]),
+      [
+        [KCM, { node: "idc-k8s-01", ip: "103.172.239.9" }, "idc-k8s-02", 24, true, true],
+        [SCHED, { node: "idc-k8s-03", ip: "103.172.239.71" }, "idc-k8s-01", 31, true, true],
+      ],
+    );
+    const timed = await runAsync(setupReuse(h), ["--failover", "--json", "--timeout", "7"]);
+    assert.is(timed.code, 0, show(timed));
+    assert.equal((JSON.parse(timed.out) as Doc).components.map((c) => c.failover.timeoutSeconds), [7, 7]);
+    assert.match(timed.err, "waiting up to 7s for another node to take over\n");
+    assert.not.match(timed.err, "waiting up to 24s");
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should exit 1 when one component has no takeover, and still test the other and start both services again", async () => {
+  for (const [stuck, handed] of [[KCM, SCHED], [SCHED, KCM]] as const) {
+    const h = setupTwo();
+    try {
+      const r = await runAsync(h, ["--failover", "--timeout", "2", "--json"], { STANDIN_STUCK: stuck });
+      assert.is(r.code, 1, `${stuck} stuck: ${show(r)}`);
+      assert.match(r.err, new RegExp(`check-ha\\.sh: ${stuck}: no other node took over within [2-9]\\.\\ds`));
+      assert.not.match(r.err, `check-ha.sh: ${handed}: `);
+      assert.equal(h.sshCalls(), FOUR, `${stuck} stuck`);
+      const doc = JSON.parse(r.out) as { components: { component: string; failover: { ok: boolean; restarted: boolean }; error?: string }[] };
+      assert.equal(
+        doc.components.map((c) => [c.component, c.failover.ok, c.failover.restarted, typeof c.error]),
+        [KCM, SCHED].map((id) => [id, id === handed, true, id === stuck ? "string" : "undefined"]),
+      );
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+two("should stop no further service when a stopped one cannot be started again", async () => {
+  const h = setupTwo();
+  try {
+    const r = await runAsync(h, ["--failover"], { STANDIN_SSH_FAIL: `start ${UNIT_NAME}` });
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, "could not start kube-controller-manager.service on idc-k8s-01 (103.172.239.9) again");
+    assert.match(r.err, "check-ha.sh: kube-scheduler: nothing was stopped: kube-controller-manager.service on idc-k8s-01 (103.172.239.9) could not be started again\n");
+    assert.match(r.out, [...SCHED_BLOCK, ""].join("\n"), "kube-scheduler's leader is still shown");
+    assert.equal(h.sshCalls(), FOUR.slice(0, 2));
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should start the second component's service again when interrupted while waiting for its handover", async () => {
+  const h = setupTwo();
+  try {
+    const r = await runAsync(h, ["--failover", "--timeout", "60"], { STANDIN_STUCK: SCHED }, (child) => {
+      const poll = setInterval(() => {
+        if (h.sshCalls().length === 3) {
+          clearInterval(poll);
+          setTimeout(() => child.kill("SIGTERM"), 300);
+        }
+      }, 50);
+      child.on("close", () => clearInterval(poll));
+    });
+    assert.is(r.code, 143, show(r));
+    assert.equal(h.sshCalls(), FOUR);
+    assert.match(r.out, "started kube-scheduler.service on idc-k8s-03 (103.172.239.71)\n");
+    assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
+  } finally {
+    h.cleanup();
+  }
+});
+
+two("should go on to the next component when one lock cannot be read, and exit 1", async () => {
+  const h = setupTwo();
+  try {
+    rmSync(path.join(h.env.STANDIN_FIXTURES!, KCM), { recursive: true });
+    const r = await runAsync(h, ["--failover", "--json"]);
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, 'check-ha.sh: kube-controller-manager: cannot read the Lease kube-system/kube-controller-manager: Error from server (NotFound): leases.coordination.k8s.io "kube-controller-manager" not found\n');
+    assert.equal(h.sshCalls(), FOUR.slice(2));
+    const [kcm, sched] = (JSON.parse(r.out) as { components: { component: string; leader: unknown; failover: { ok: boolean } | null; error?: string }[] }).components;
+    assert.equal([kcm!.component, kcm!.leader, kcm!.failover], [KCM, null, null]);
+    assert.match(kcm!.error!, "cannot read the Lease kube-system/kube-controller-manager");
+    assert.equal([sched!.component, sched!.failover!.ok, sched!.error], [SCHED, true, undefined]);
+  } finally {
+    h.cleanup();
+  }
+});
+
 // --- rendering ---
 
 const render = suite("renderCheckHaScript");
 
-render("should be clean under shellcheck for both eras", () => {
+render("should be clean under shellcheck for both eras, and with two components", () => {
   if (!needTool("shellcheck", "check-ha.sh lint")) return;
-  for (const lock of ["lease", "endpoints"] as const) {
-    const h = setup(lock, { nodes: [...GUIDE_NODES, { name: "cp-6", ip: "fd00::6" }] });
+  const nodes = [...GUIDE_NODES, { name: "cp-6", ip: "fd00::6" }];
+  for (const input of [inputFor("lease", { nodes }), inputFor("endpoints", { nodes }), inputFor("lease", { nodes, components: TWO })]) {
+    const h = setupInput(input);
     try {
       const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", h.script], { encoding: "utf8" });
       assert.is(r.status, 0, r.stdout + r.stderr);
@@ -501,15 +791,16 @@ render("should be clean under shellcheck for both eras", () => {
 
 render("should wait at most lease duration + 2 retry periods + a margin by default", () => {
   assert.is(handoverTimeoutSeconds({ leaseDurationSeconds: 15, retryPeriodSeconds: 2 }), 24);
-  const text = renderCheckHaScript(inputFor("lease", { leaseDurationSeconds: 30, retryPeriodSeconds: 5 }));
-  assert.match(text, "readonly LEASE_DURATION='30'\n");
-  assert.match(text, "readonly RETRY_PERIOD='5'\n");
-  assert.match(text, "readonly DEFAULT_TIMEOUT='45'\n");
+  const text = renderCheckHaScript(inputFor("lease", {}, { leaseDurationSeconds: 30, retryPeriodSeconds: 5 }));
+  // Row: id, unit, lock, lease duration, retry period, default timeout.
+  assert.match(text, "readonly COMPONENTS=(\n  'kube-controller-manager' 'kube-controller-manager.service' 'lease' '30' '5' '45'\n)\n");
+  const two = renderCheckHaScript(inputFor("lease", { components: TWO }));
+  assert.match(two, "readonly COMPONENTS=(\n  'kube-controller-manager' 'kube-controller-manager.service' 'lease' '15' '2' '24'\n  'kube-scheduler' 'kube-scheduler.service' 'endpoints' '20' '3' '31'\n)\n");
 });
 
 render("should put every value in as one single-quoted word", () => {
   const text = renderCheckHaScript(inputFor("endpoints", { nodes: [{ name: "cp-1", ip: "fd00::1" }, { name: "it's", ip: "$(reboot)" }], kubeconfig: "admin dir/admin.kubeconfig", version: "1.2.3" }));
-  assert.match(text, `readonly LEADER_LOCK='endpoints'\n`);
+  assert.match(text, `\n  'kube-controller-manager' 'kube-controller-manager.service' 'endpoints' '15' '2' '24'\n`);
   assert.match(text, `readonly DEFAULT_KUBECONFIG='admin dir/admin.kubeconfig'\n`);
   assert.match(text, `readonly NODES=(\n  'cp-1' 'fd00::1'\n  ${shellQuote("it's")} '$(reboot)'\n)\n`);
   assert.match(text, `readonly KUBEBUNDLE_VERSION='1.2.3'\n`);
@@ -522,11 +813,26 @@ render("should refuse no nodes, a repeated or '_' node name, a bad lock or durat
   assert.throws(() => renderCheckHaScript(inputFor("lease", { nodes: [GUIDE_NODES[0]!, GUIDE_NODES[0]!] })), /listed twice/);
   assert.throws(() => renderCheckHaScript(inputFor("lease", { nodes: [{ name: "a_b", ip: "10.0.0.1" }] })), /"_"/);
   assert.throws(() => renderCheckHaScript(inputFor("configmaps" as Lock)), /bad leader lock/);
-  assert.throws(() => renderCheckHaScript(inputFor("lease", { leaseDurationSeconds: 0 })), /lease duration/);
-  assert.throws(() => renderCheckHaScript(inputFor("lease", { retryPeriodSeconds: 1.5 })), /retry period/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", {}, { leaseDurationSeconds: 0 })), /lease duration/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", {}, { retryPeriodSeconds: 1.5 })), /retry period/);
   assert.throws(() => renderCheckHaScript(inputFor("lease", { version: "1\n" })), /newline/);
+});
+
+render("should refuse no components, a repeated or malformed id, a unit name systemctl could read as an option, and a wait above 99999 s", () => {
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { components: [] })), /no components/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { components: [TWO[0]!, TWO[1]!, TWO[0]!] })), /component kube-controller-manager is listed twice/);
+  for (const id of ["", "Kube-Scheduler", "kube-scheduler,kube-controller-manager", "kube scheduler", "-kube", "it's"]) {
+    assert.throws(() => renderCheckHaScript(inputFor("lease", { components: [component(id, "lease")] })), /bad component id/, JSON.stringify(id));
+  }
+  for (const unitName of ["", "--now", "kube-scheduler", "kube scheduler.service", "kube-scheduler.service;reboot"]) {
+    assert.throws(() => renderCheckHaScript(inputFor("lease", {}, { unitName })), /bad unit name/, JSON.stringify(unitName));
+  }
+  assert.throws(() => renderCheckHaScript(inputFor("lease", { components: [TWO[0]!, { ...TWO[1]!, leaderLock: "configmaps" as Lock }] })), /kube-scheduler: bad leader lock/);
+  assert.throws(() => renderCheckHaScript(inputFor("lease", {}, { leaseDurationSeconds: 99_995 })), /above 99999s/);
+  assert.match(renderCheckHaScript(inputFor("lease", {}, { leaseDurationSeconds: 99_990, retryPeriodSeconds: 2 })), "'99990' '2' '99999'\n");
 });
 
 leader.run();
 failover.run();
+two.run();
 render.run();

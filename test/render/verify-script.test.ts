@@ -7,7 +7,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { reconcilePki, realDeps } from "../../src/pki/index.js";
-import { UNIT_NAME } from "../helpers/components.js";
+import { UNIT_NAME, firstKcm } from "../helpers/components.js";
 import { shellQuote } from "../../src/render/install-script.js";
 import { buildKubeconfig, serializeKubeconfig } from "../../src/render/kubeconfig.js";
 import { renderVerifyScript, type VerifyScriptInput } from "../../src/render/verify-script.js";
@@ -59,7 +59,7 @@ async function makeWorld(): Promise<World> {
     0o755,
   );
   const ca = pki.certs.ca!;
-  const kcm = pki.certs["kube-controller-manager"]!;
+  const kcm = firstKcm(pki.certs);
   const admin = pki.certs.admin!;
   return {
     dir,
