@@ -51,7 +51,7 @@ flow("should write the contract's tree for the example and leave it byte for byt
       assert.not.ok(readFileSync(path.join(out, f)).equals(adminCert), `${f} is the admin certificate`);
       assert.not.match(f, /admin/, `${f}: admin credentials never go into a node bundle`);
     }
-    assert.match(first.out, /idc-k8s-01\s+new\s+9\/9\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
+    assert.match(first.out, /idc-k8s-01\s+new\s+15\/15\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
     assert.match(first.out, /kube-controller-manager@idc-k8s-01\s+issued/);
 
     const second = await cli("generate", EXAMPLE, "--out", out);
@@ -144,9 +144,11 @@ change("should re-issue only the moved node's certificates when a node IP change
     assert.match(r.out, /kube-controller-manager@idc-k8s-03\s+issued\s+.*103\.172\.239\.72/);
     assert.match(r.out, /kube-controller-manager@idc-k8s-01\s+reused/);
     assert.match(r.out, /ca\s+reused/);
-    // The moved node: its certificate, key and kubeconfig, its unit (--bind-address), verify.sh, install.sh, SHA256SUMS.
-    assert.match(r.out, /idc-k8s-03\s+changed\s+7\/9/);
-    assert.match(r.out, /idc-k8s-01\s+unchanged\s+0\/9/);
+    // The moved node: each component's certificate, key and kubeconfig, unit (--bind-address) and verify.sh, then
+    // install.sh and SHA256SUMS; the scheduler's configuration names no node IP from 1.23.
+    assert.match(r.out, /kube-scheduler@idc-k8s-03\s+issued\s+.*103\.172\.239\.72/);
+    assert.match(r.out, /idc-k8s-03\s+changed\s+12\/15/);
+    assert.match(r.out, /idc-k8s-01\s+unchanged\s+0\/15/);
     const after = snapshot(out);
     for (const f of ["pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager-idc-k8s-01.pem", "pki/kube-controller-manager-idc-k8s-02-key.pem"]) assert.is(after[f], before[f], f);
     assert.is.not(after["pki/kube-controller-manager-idc-k8s-03.pem"], before["pki/kube-controller-manager-idc-k8s-03.pem"]);

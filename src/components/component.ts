@@ -3,6 +3,7 @@
 // path; no module outside src/components names a component.
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import type { FlagTable } from "./flag-table.js";
+import type { KnownFlag } from "./known-flags.js";
 import type { FileKind, HasPaths } from "./layout.js";
 import type { Spec } from "../spec/schema.js";
 import type { Usage } from "../pki/x509/usages.js";
@@ -80,6 +81,9 @@ export interface Component {
   files: readonly FileRow[];
   /** Its flag table by release; `section`.extraArgs overrides it. */
   flags: FlagTable;
+  /** Every flag name the binary is known to accept, by release: an extraArgs name in neither this list nor the flag table is
+   *  warned about (the lists are not every flag a binary has), with the closest known name. */
+  knownFlags: readonly KnownFlag[];
   /** The binary's own defaults of the flags the checks read back, in force when a flag is not on the command line. */
   builtin: { "secure-port": string; "bind-address": string; /** The plain-HTTP port of old releases, where the table has --port. */ port?: string };
   /** Leader election set by --leader-elect-* flags (their built-in defaults), whose values the spec rules check; absent

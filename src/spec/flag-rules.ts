@@ -2,7 +2,8 @@
 // old releases, each read from the component's row of the registry.
 import { parseIp, parsePort } from "./ip.js";
 import { parseGoDuration } from "./duration.js";
-import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
+import { compareMinor, isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
+import { closest } from "./_closest.js";
 import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
 import { LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
 import { componentsOf } from "../components/registry.js";
@@ -173,7 +174,32 @@ function componentExtraArgs(k: Component, s: Obj, out: SpecProblem[]): void {
     leaderElectionProblems(k, args, out);
     leaderElectionWarnings(k, args, out);
   }
-  if (release) out.push(...extraArgsProblems(k.flags, release, args));
+  if (release) out.push(...extraArgsProblems(k.flags, release, args), ...unknownNames(k, release, args));
+}
+
+/** knownIn: whether a known-flag row's binary accepts the flag in release `v`. */
+function knownIn(f: { since?: string; removedIn?: string }, v: KubeVersion): boolean {
+  const at = (m: string) => parseVersion(m)!;
+  return (f.since === undefined || compareMinor(v, at(f.since)) >= 0) && (f.removedIn === undefined || compareMinor(v, at(f.removedIn)) < 0);
+}
+
+/** unknownNames: a warning for each extraArgs name in neither the flag table nor the flags known for the release, with the
+ *  closest known one; "_" and "-" are the same to the binaries' flag parser. Flags of the table are judged by its rows. */
+function unknownNames(k: Component, v: KubeVersion, args: Record<string, string | null>): SpecProblem[] {
+  const known = new Set([...k.knownFlags.filter((f) => knownIn(f, v)).map((f) => f.flag)]);
+  const out: SpecProblem[] = [];
+  for (const name of Object.keys(args)) {
+    const flag = name.replace(/_/g, "-");
+    if (flagRow(k.flags, flag) || known.has(flag)) continue;
+    const hint = closest(flag, [...known, ...k.flags.flags.filter((r) => !r.removedIn).map((r) => r.flag)]);
+    out.push({
+      pointer: pointerIn(k, name),
+      message: `--${name} is no ${k.binary} flag kubebundle knows for Kubernetes ${minorOf(v)}${hint ? `; did you mean --${hint}?` : ""} (passed on as given)`,
+      ...(hint ? { hint } : {}),
+      severity: "warning",
+    });
+  }
+  return out;
 }
 
 /** ports: each component's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must

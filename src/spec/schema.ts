@@ -84,10 +84,10 @@ export const clusterSchema = {
     },
     components: {
       type: "array",
-      items: { type: "string", enum: ["kube-controller-manager"], description: "A component id, as the registry names it." },
+      items: { type: "string", enum: ["kube-controller-manager", "kube-scheduler"], description: "A component id, as the registry names it." },
       uniqueItems: true,
       minItems: 1,
-      default: ["kube-controller-manager"],
+      default: ["kube-controller-manager", "kube-scheduler"],
       description: "The components to generate, each on every node (default: all of them), written in any order and generated in rollout order.",
     },
     serviceCIDR: {
@@ -217,6 +217,30 @@ export const clusterSchema = {
           maximum: 65535,
           default: 10252,
           description: "HTTPS port for /healthz and /metrics (`--secure-port`); the guide uses 10252, upstream's default is 10257.",
+        },
+        extraArgs: {
+          type: "object",
+          default: {},
+          description:
+            "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
+          maxProperties: LIMITS.extraArgs,
+          propertyNames: { pattern: PATTERNS.flagName, maxLength: LIMITS.flagName },
+          additionalProperties: { type: ["string", "null"], pattern: PATTERNS.flagValue, maxLength: LIMITS.flagValue },
+        },
+      },
+    },
+    scheduler: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "kube-scheduler settings.",
+      properties: {
+        securePort: {
+          type: "integer",
+          minimum: 1,
+          maximum: 65535,
+          default: 10259,
+          description: "HTTPS port for /healthz and /metrics (`--secure-port`); 10259, the guide's and upstream's.",
         },
         extraArgs: {
           type: "object",

@@ -10,11 +10,12 @@ import { ROOT, tmp } from "../helpers/tools.js";
 export const fixturePath = (name: string) => path.join(ROOT, "test/fixtures", name);
 
 /** loadFixture: the Cluster of a spec fixture as the loader builds it. */
-export const loadFixture = (name: string): Cluster => loadSpec(fixturePath(name)).cluster;
+export const loadFixture = (name: string): Cluster => clusterWith(name, () => {});
 
 /** clusterWith: the fixture `base` changed by `change`, loaded through loadSpec (so it must be valid). */
 export function clusterWith(base: string, change: (spec: any) => void): Cluster {
-  const spec = JSON.parse(readFileSync(fixturePath(base), "utf8"));
+  // kube-controller-manager only, unless the change says otherwise: the plan tests follow that component's files.
+  const spec = { components: ["kube-controller-manager"], ...JSON.parse(readFileSync(fixturePath(base), "utf8")) };
   change(spec);
   const t = tmp("kubebundle-plan-");
   try {

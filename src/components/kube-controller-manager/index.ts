@@ -1,5 +1,6 @@
 // kube-controller-manager, chapter 05-3 of the guide: its files on a node, its flag table, what its checks read.
 import type { Component, LeaderElection } from "../component.js";
+import { KNOWN_FLAGS } from "./known-flags.js";
 import { KCM, KCM_BUILTIN, RESOURCE_LOCKS } from "./flags.js";
 import { KCM_FILES, KCM_ID, KCM_USER } from "./files.js";
 import { usesLeaseLock } from "../release.js";
@@ -46,6 +47,7 @@ export const kubeControllerManager = {
     },
   ],
   files: KCM_FILES,
+  knownFlags: KNOWN_FLAGS,
   flags: KCM,
   builtin: { "secure-port": KCM_BUILTIN["secure-port"], "bind-address": KCM_BUILTIN["bind-address"], port: "10252" },
   leaderElectionFlags: {
