@@ -130,7 +130,7 @@ async function yargsCli(ctx: Ctx, argv: readonly string[], reading: Reading): Pr
   const switches = new Set([...GLOBAL_SWITCHES, ...options.flatMap(([name, o]) => (o.type === "boolean" ? [name, ...(o.short ? [o.short] : [])] : []))]);
   let cli: Argv = yargs()
     .scriptName("kubebundle")
-    .usage("kubebundle <command> [options]\n\nOffline generator of per-node kube-controller-manager bundles.")
+    .usage("kubebundle <command> [options]\n\nOffline generator of per-node control-plane bundles.")
     .version(VERSION)
     .help()
     .alias("h", "help")

@@ -5,14 +5,14 @@ import { parseGoDuration } from "./duration.js";
 import { compareMinor, isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
 import { closest } from "./_closest.js";
 import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
-import { LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/kube-controller-manager/flags.js";
+import { LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/leader-election.js";
 import { componentsOf } from "../components/registry.js";
 import type { Component } from "../components/component.js";
 import { PATTERNS } from "./schema.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
-/** FLAG_VALUE: what an extraArgs value may hold: the characters kube-controller-manager flag values need, none a shell or systemd reads. */
+/** FLAG_VALUE: what an extraArgs value may hold: the characters flag values need, none a shell or systemd reads. */
 const FLAG_VALUE = new RegExp(PATTERNS.flagValue);
 const FLAG_VALUE_SET = "ASCII letters, digits and . _ , : = / * @ + % ~ [ ] -";
 
@@ -184,14 +184,13 @@ function knownIn(f: { since?: string; removedIn?: string }, v: KubeVersion): boo
 }
 
 /** unknownNames: a warning for each extraArgs name in neither the flag table nor the flags known for the release, with the
- *  closest known one; "_" and "-" are the same to the binaries' flag parser. Flags of the table are judged by its rows. */
+ *  closest known one (the schema refuses names with "_", which the binaries would read as "-"). Flags of the table are judged by its rows. */
 function unknownNames(k: Component, v: KubeVersion, args: Record<string, string | null>): SpecProblem[] {
   const known = new Set([...k.knownFlags.filter((f) => knownIn(f, v)).map((f) => f.flag)]);
   const out: SpecProblem[] = [];
   for (const name of Object.keys(args)) {
-    const flag = name.replace(/_/g, "-");
-    if (flagRow(k.flags, flag) || known.has(flag)) continue;
-    const hint = closest(flag, [...known, ...k.flags.flags.filter((r) => !r.removedIn).map((r) => r.flag)]);
+    if (flagRow(k.flags, name) || known.has(name)) continue;
+    const hint = closest(name, [...known, ...k.flags.flags.filter((r) => !r.removedIn).map((r) => r.flag)]);
     out.push({
       pointer: pointerIn(k, name),
       message: `--${name} is no ${k.binary} flag kubebundle knows for Kubernetes ${minorOf(v)}${hint ? `; did you mean --${hint}?` : ""} (passed on as given)`,
@@ -236,7 +235,7 @@ function securePortOf(k: Component, cm: Obj): number | null {
 
 /**
  * insecurePort: in the releases that emit --port=0 (the plain-HTTP listener still exists there), an extraArgs "port"
- * that leaves that listener on the secure port: both would bind the same port and kube-controller-manager fails to start.
+ * that leaves that listener on the secure port: both would bind the same port and the binary fails to start.
  */
 export const insecurePort: Rule = (s, out) => {
   for (const k of specComponents(s)) componentInsecurePort(k, s, out);

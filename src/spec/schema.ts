@@ -63,7 +63,7 @@ export const clusterSchema = {
   $id: "urn:kubebundle:cluster-spec",
   title: "kubebundle cluster spec",
   description:
-    "One cluster's control plane: kubebundle generates, for every node, the PKI, kubeconfig, systemd unit and install.sh of a highly available kube-controller-manager.",
+    "One cluster's control plane: kubebundle generates, for every node, the PKI, kubeconfigs, configuration files, systemd units and install.sh of a highly available control plane.",
   type: "object",
   additionalProperties: false,
   required: ["nodes", "serviceCIDR"],
@@ -80,7 +80,7 @@ export const clusterSchema = {
       type: "string",
       pattern: PATTERNS.version,
       default: "1.36.0",
-      description: "Target Kubernetes release (`1.36.0`, `v1.36.0` or `1.36`), 1.16 through 1.37: decides which kube-controller-manager flags the unit carries.",
+      description: "Target Kubernetes release (`1.36.0`, `v1.36.0` or `1.36`), 1.16 through 1.37: decides which flags each unit carries and which configuration versions are written.",
     },
     components: {
       type: "array",
@@ -100,7 +100,7 @@ export const clusterSchema = {
       type: "object",
       default: {},
       additionalProperties: false,
-      description: "How kube-controller-manager reaches kube-apiserver.",
+      description: "How the components reach kube-apiserver.",
       properties: {
         port: {
           type: "integer",
@@ -124,7 +124,7 @@ export const clusterSchema = {
       additionalProperties: false,
       description: "Where files go on the nodes.",
       properties: {
-        binDir: { ...absPath, default: "/opt/k8s/bin", description: "Folder holding the kube-controller-manager binary." },
+        binDir: { ...absPath, default: "/opt/k8s/bin", description: "Folder holding the component binaries." },
         certDir: { ...absPath, default: "/etc/kubernetes/cert", description: "Folder of certificates and keys." },
         configDir: { ...absPath, default: "/etc/kubernetes", description: "Folder of kubeconfigs." },
         dataDir: { ...absPath, default: "/data/k8s/k8s", description: "Parent of the service's working directory." },
@@ -193,7 +193,7 @@ export const clusterSchema = {
     nodes: {
       type: "array",
       minItems: 1,
-      description: "Control-plane nodes, each running kube-controller-manager beside kube-apiserver. Required.",
+      description: "Control-plane nodes, each running every generated component. Required.",
       items: {
         type: "object",
         description: "One control-plane node.",

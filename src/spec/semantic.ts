@@ -70,7 +70,7 @@ const nodes: Rule = (s, out) => {
     } else ips.set(ip.text, i);
   });
   if (s.nodes.length === 1) {
-    out.push({ pointer: "/nodes", message: "only one node: kube-controller-manager will run without high availability", severity: "warning" });
+    out.push({ pointer: "/nodes", message: "only one node: the control plane will run without high availability", severity: "warning" });
   }
 };
 

@@ -105,16 +105,3 @@ export const KCM_BUILTIN = {
   "leader-elect-renew-deadline": "10s",
   "leader-elect-retry-period": "2s",
 } as const;
-
-/** LEADER_ELECTION_FLAGS: the leader-election durations an extraArgs entry may override. */
-export const LEADER_ELECTION_FLAGS = ["leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"] as const;
-
-/** RESOURCE_LOCKS: the --leader-elect-resource-lock values client-go knows, and the object each keeps the leader in
- *  (a hybrid writes both; the Lease is read). ConfigMap locks: null, check-ha.sh reads Leases and Endpoints only. */
-export const RESOURCE_LOCKS: Readonly<Record<string, "lease" | "endpoints" | null>> = {
-  leases: "lease",
-  endpoints: "endpoints",
-  endpointsleases: "lease",
-  configmaps: null,
-  configmapsleases: "lease",
-};

@@ -1,7 +1,8 @@
 // kube-controller-manager, chapter 05-3 of the guide: its files on a node, its flag table, what its checks read.
 import type { Component, LeaderElection } from "../component.js";
 import { KNOWN_FLAGS } from "./known-flags.js";
-import { KCM, KCM_BUILTIN, RESOURCE_LOCKS } from "./flags.js";
+import { KCM, KCM_BUILTIN } from "./flags.js";
+import { RESOURCE_LOCKS } from "../leader-election.js";
 import { KCM_FILES, KCM_ID, KCM_USER } from "./files.js";
 import { usesLeaseLock } from "../release.js";
 import { parseGoDurationNs } from "../../spec/duration.js";
