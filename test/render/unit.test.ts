@@ -7,6 +7,7 @@ import { renderUnit as renderComponentUnit, systemdWord, execPath } from "../../
 import { KCM_FLAGS } from "../../src/components/kube-controller-manager/flags.js";
 import { isEmittedIn, isRemovedIn } from "../../src/components/flag-table.js";
 import { KCM, kcmFlags, workingDir } from "../helpers/components.js";
+import { REGISTRY } from "../../src/components/registry.js";
 import type { ClusterNode } from "../../src/spec/cluster.js";
 const renderUnit = (c: Cluster, n: ClusterNode) => renderComponentUnit(KCM, c, n);
 const kcmExecPath = (c: Cluster) => execPath(KCM, c);
@@ -446,9 +447,12 @@ const tools = suite("rendered units under systemd");
 /** allUnits: every unit the tests render: each node of each release, plus IPv6, extraArgs and quoting specs. */
 function allUnits(): Record<string, { text: string; exec: string }> {
   const units: Record<string, { text: string; exec: string }> = {};
-  for (const v of MINORS) {
-    const c = atRelease(GUIDE, v);
-    for (const node of c.nodes) units[`kcm-${minorOf(v)}-${node.name}.service`] = entry(c, node);
+  // Every component of the registry, each release, each node.
+  for (const k of REGISTRY) {
+    for (const v of MINORS) {
+      const c = atRelease(GUIDE, v);
+      for (const node of c.nodes) units[`${k.id}-${minorOf(v)}-${node.name}.service`] = { text: renderComponentUnit(k, c, node), exec: execPath(k, c) };
+    }
   }
   for (const f of ["valid-ipv6.json", "valid-extra-args.json", "valid-extra-args-quoting.json"]) {
     const c = fixture(f);
