@@ -73,6 +73,7 @@ function render(content: Content, x: Ctx): string {
       const serving = servingOf(k, x.c, x.n);
       const at = (id: string) => fileTarget(x.c, x.components, id);
       return renderVerifyScript({
+        component: k.id,
         node: { name: x.n.name, ip: serving.host },
         securePort: serving.port,
         unitName: unitName(k.id),

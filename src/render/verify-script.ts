@@ -5,19 +5,21 @@ import { shellQuote } from "./install-script.js";
 
 /** VerifyScriptInput: what verify.sh checks on one node; file paths are absolute paths on the node. */
 export interface VerifyScriptInput {
-  /** The node's name, and the address kube-controller-manager serves on there: its --bind-address,
+  /** The component checked, e.g. "kube-scheduler" (letters, digits and "-"). */
+  component: string;
+  /** The node's name, and the address the component serves on there: its --bind-address,
    * or the node's IP when it binds every address (see servingOf in flags.ts). */
   node: { name: string; ip: string };
-  /** kube-controller-manager's effective --secure-port. */
+  /** The component's effective --secure-port. */
   securePort: number;
   /** The systemd unit, e.g. "kube-controller-manager.service". */
   unitName: string;
   /** The cluster CA that signs the serving certificate. */
   caFile: string;
-  /** The node's kube-controller-manager client certificate and key, presented to /healthz. */
+  /** The node's client certificate and key of the component, presented to /healthz. */
   certFile: string;
   keyFile: string;
-  /** The node's kube-controller-manager kubeconfig, used to reach the apiserver. */
+  /** The node's kubeconfig of the component, used to reach the apiserver. */
   kubeconfig: string;
   /** kubebundle's version, shown by the script. */
   version: string;
@@ -31,6 +33,7 @@ export function renderVerifyScript(input: VerifyScriptInput): string {
   for (const [what, value] of [["node name", input.node.name], ["node ip", input.node.ip], ["unit name", input.unitName]] as const) {
     if (value === "") throw new Error(`verify.sh: empty ${what}`);
   }
+  if (!/^[a-z0-9-]+$/.test(input.component)) throw new Error(`verify.sh: bad component name ${JSON.stringify(input.component)}`);
   for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) absolutePath(p, "verify.sh");
   return renderTemplate("verify.sh.ejs", { ...input, q: shellQuote });
 }

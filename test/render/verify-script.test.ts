@@ -121,6 +121,7 @@ function writeKubeconfig(w: World, port: number): void {
 
 function inputFor(w: World, over: Partial<VerifyScriptInput> = {}): VerifyScriptInput {
   return {
+    component: "kube-controller-manager",
     node: { name: "cp-1", ip: "10.0.0.1" },
     securePort: 10252,
     unitName: UNIT_NAME,
@@ -349,6 +350,7 @@ const render = suite("renderVerifyScript");
 
 render("should put every value in as one single-quoted word", () => {
   const text = renderVerifyScript({
+    component: "kube-controller-manager",
     node: { name: "cp-1", ip: "fd00::1" },
     securePort: 10257,
     unitName: UNIT_NAME,
@@ -368,7 +370,7 @@ render("should put every value in as one single-quoted word", () => {
 });
 
 render("should refuse a bad port, a relative path, an empty value and a newline", () => {
-  const base: VerifyScriptInput = { node: { name: "cp-1", ip: "10.0.0.1" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "1" };
+  const base: VerifyScriptInput = { component: "kube-controller-manager", node: { name: "cp-1", ip: "10.0.0.1" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "1" };
   assert.throws(() => renderVerifyScript({ ...base, securePort: 0 }), /secure port/);
   assert.throws(() => renderVerifyScript({ ...base, securePort: 65536 }), /secure port/);
   assert.throws(() => renderVerifyScript({ ...base, caFile: "ca.pem" }), /absolute/);
@@ -378,7 +380,7 @@ render("should refuse a bad port, a relative path, an empty value and a newline"
 });
 
 render("should show the kubebundle version, node and defaults", () => {
-  const text = renderVerifyScript({ node: { name: "idc-k8s-01", ip: "103.172.239.9" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "9.9.9" });
+  const text = renderVerifyScript({ component: "kube-controller-manager", node: { name: "idc-k8s-01", ip: "103.172.239.9" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "9.9.9" });
   assert.ok(text.startsWith("#!/usr/bin/env bash\n"));
   assert.match(text, "readonly KUBEBUNDLE_VERSION='9.9.9'\n");
   assert.match(text, "readonly NODE_NAME='idc-k8s-01'\n");
