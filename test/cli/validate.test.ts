@@ -52,7 +52,7 @@ test("should exit 2 for a directory", async () => {
   await withTmp(async (t) => {
     const r = await cli("validate", t.dir);
     assert.is(r.code, 2);
-    assert.match(r.err, /is a directory/);
+    assert.match(r.err, /is a folder, not a cluster spec/);
   });
 });
 
