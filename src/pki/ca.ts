@@ -1,7 +1,7 @@
 // CA resolution: a CA row is imported from the spec's files, reused from out/pki/, or created; never
 // replaced silently. Every CA file is checked (a CA, a matching usable key, dates) with a message naming it.
-import { readFileSync } from "node:fs";
 import { InputError, type Problem } from "../errors.js";
+import { CAPS, readInputFile } from "../input-file.js";
 import type { Cluster } from "../spec/cluster.js";
 import type { Duration } from "../spec/duration.js";
 import { readCertificate, type CertInfo } from "./certinfo.js";
@@ -134,11 +134,14 @@ function caRefusal(code: string, src: CaSource, field: "certFile" | "keyFile", m
   return new InputError(code, hint ? `${text} (try: ${hint})` : text, problems);
 }
 
+/** readText: a CA file through readInputFile (a regular file of at most CAPS.pem, checked before a byte is read); its refusal
+ *  keeps the reader's code and words and points at the spec's field. */
 function readText(file: string, src: CaSource, field: "certFile" | "keyFile"): string {
   try {
-    return readFileSync(file, "utf8");
+    return readInputFile(file, { what: "a PEM file", cap: CAPS.pem, code: "ca-file" }).toString("utf8");
   } catch (e) {
-    throw caRefusal("ca-file-unreadable", src, field, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if (!(e instanceof InputError)) throw e;
+    throw caRefusal(e.code, src, field, e.problems[0]?.message ?? e.message);
   }
 }
 

@@ -1,11 +1,13 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { create } from "tar";
 import { reconcilePki, realDeps, type PkiResult } from "../../src/pki/index.js";
-import { cli } from "../helpers/cli.js";
-import { tmp } from "../helpers/tools.js";
+import { CLI_FROM_SOURCE, cli } from "../helpers/cli.js";
+import { ROOT, tmp } from "../helpers/tools.js";
 import { clusterFrom, DAY_MS, fixedDeps } from "../pki/_support.js";
 
 const t = tmp();
@@ -176,5 +178,71 @@ test("should explain itself with --help", async () => {
   assert.match(r.out, /--json/);
 });
 
-test.after(() => t.cleanup());
+const bounded = suite("kubebundle inspect: bounded reads (never hang, never balloon)");
+
+/** kubebundle: the CLI from source as a process, killed after 30 s (a hang fails the test instead of stopping the suite). */
+function kubebundle(...args: string[]) {
+  const started = Date.now();
+  const r = spawnSync(CLI_FROM_SOURCE[0]!, [...CLI_FROM_SOURCE.slice(1), ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL" });
+  return { ...r, ms: Date.now() - started };
+}
+
+bounded("should refuse a FIFO at once with exit 2", () => {
+  const fifo = at("pipe.pem");
+  execFileSync("mkfifo", [fifo]);
+  const r = kubebundle("inspect", fifo);
+  assert.is(r.signal, null, "inspect on a FIFO hung");
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /pipe\.pem: is a FIFO, not a PEM file or kubeconfig \(kubebundle reads regular files only\)/);
+});
+
+bounded("should refuse a FIFO or a symlink to /dev/zero with a certificate's name inside an out/ folder, and pass over a FIFO of another name", () => {
+  const odd = at("odd-out");
+  cpSync(out, odd, { recursive: true });
+  execFileSync("mkfifo", [path.join(odd, "nodes", "n1", "pipe")]);
+  const fine = kubebundle("inspect", odd);
+  assert.is(fine.signal, null, "inspect hung on a FIFO it need not read");
+  assert.is(fine.status, 0, fine.stderr);
+  execFileSync("mkfifo", [path.join(odd, "nodes", "n1", "x.pem")]);
+  const fifo = kubebundle("inspect", odd);
+  assert.is(fifo.signal, null, "inspect hung on a FIFO inside out/nodes");
+  assert.is(fifo.status, 2, fifo.stderr);
+  assert.match(fifo.stderr, /nodes\/n1\/x\.pem: is a FIFO, not a PEM file or kubeconfig/);
+  execFileSync("rm", [path.join(odd, "nodes", "n1", "x.pem")]);
+  symlinkSync("/dev/zero", path.join(odd, "nodes", "n1", "zero.crt"));
+  const zero = kubebundle("inspect", odd, "--json");
+  assert.is(zero.signal, null, "inspect read /dev/zero");
+  assert.is(zero.status, 2, zero.stderr);
+  const j = JSON.parse(zero.stdout);
+  assert.is(j.error, "inspect-not-regular");
+  assert.equal([j.problems[0].file, j.problems[0].message], [path.join(odd, "nodes", "n1", "zero.crt"), "is a device, not a PEM file or kubeconfig (kubebundle reads regular files only)"]);
+});
+
+bounded("should refuse a 9 MB gzip of zeros quickly, naming the cap on what a tarball unpacks to", () => {
+  const member = gzipSync(Buffer.alloc(16 << 20)); // 16 MiB of zeros in ~16 KB; members concatenate into one gzip stream
+  const bomb = Buffer.concat(Array.from({ length: Math.ceil(9e6 / member.length) }, () => member));
+  writeFileSync(at("bomb.tar.gz"), bomb);
+  const r = kubebundle("inspect", at("bomb.tar.gz"));
+  assert.is(r.signal, null, "inspect unpacked the whole bomb");
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /bomb\.tar\.gz: unpacks to more than 256 MiB, more than inspect reads/);
+  assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+});
+
+bounded("should refuse a tarball over its compressed cap before reading it, and an entry over the PEM cap", async () => {
+  writeFileSync(at("huge.tar.gz"), "");
+  truncateSync(at("huge.tar.gz"), (64 << 20) + 1);
+  const huge = await cli("inspect", at("huge.tar.gz"));
+  assert.is(huge.code, 2);
+  assert.match(huge.err, /huge\.tar\.gz: is 67108865 bytes, larger than a node tarball may be \(at most 64 MiB\)/);
+  mkdirSync(at("fat", "n1"), { recursive: true });
+  writeFileSync(at("fat", "n1", "big.pem"), Buffer.alloc((1 << 20) + 1, 0x41));
+  await create({ gzip: true, file: at("fat.tar.gz"), cwd: at("fat"), portable: true }, ["n1"]);
+  const fat = await cli("inspect", at("fat.tar.gz"));
+  assert.is(fat.code, 2);
+  assert.match(fat.err, /fat\.tar\.gz: n1\/big\.pem is 1048577 bytes, larger than a PEM file or kubeconfig may be \(at most 1 MiB\)/);
+});
+
+bounded.after(() => t.cleanup());
 test.run();
+bounded.run();
