@@ -10,10 +10,11 @@ import { sha256sums } from "./sha256sums.js";
 import { byteOrder } from "../paths.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
-/** PemPair: a certificate and its private key, PEM text. */
+/** PemPair: a certificate and its private key, PEM text; for a CA, `chain`: the CA followed by its issuers up to the root. */
 export interface PemPair {
   cert: string;
   key: string;
+  chain?: string;
 }
 
 /** PlannedFile: one file of a bundle; `path` is relative to the bundle root. */
@@ -45,12 +46,14 @@ interface Ctx {
 
 /** CONTENT: what each layout row holds; every row of LAYOUT has an entry. */
 const CONTENT: Record<string, (x: Ctx) => string> = {
+  // The CA alone: the unit names this file in --cluster-signing-cert-file, which takes exactly one certificate. Verifiers
+  // get the chain through the kubeconfig (and out/admin/ca.pem).
   "ca-cert": (x) => x.certs.ca.cert,
   "ca-key": (x) => x.certs.ca.key,
   "kcm-cert": (x) => x.certs["kube-controller-manager"].cert,
   "kcm-key": (x) => x.certs["kube-controller-manager"].key,
   "kcm-kubeconfig": (x) =>
-    kcmKubeconfig(x.c, x.n, { ca: x.certs.ca.cert, cert: x.certs["kube-controller-manager"].cert, key: x.certs["kube-controller-manager"].key }),
+    kcmKubeconfig(x.c, x.n, { ca: x.certs.ca.chain ?? x.certs.ca.cert, cert: x.certs["kube-controller-manager"].cert, key: x.certs["kube-controller-manager"].key }),
   "kcm-unit": (x) => renderUnit(x.c, x.n),
   "kcm-verify": (x) => {
     // The address and port the unit actually serves on, extraArgs overrides included.
