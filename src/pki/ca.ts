@@ -2,6 +2,7 @@
 // replaced silently. Every CA file is checked as a cautious verifier would (a CA that may sign, a matching key of an
 // accepted type and size, no MD5 or SHA-1 signature, dates, nameConstraints and pathLen that allow what kubebundle
 // issues, and a chain up to a self-signed root when the CA is an intermediate), with a message naming the file.
+import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { CAPS, readInputFile } from "../input-file.js";
 import type { Cluster } from "../spec/cluster.js";
@@ -11,7 +12,7 @@ import { CERTS, type CertRow } from "./certlist.js";
 import { realDeps, type Crypto, type PkiDeps } from "./deps.js";
 import { issue, type Signer } from "./issue.js";
 import { importKeyPair, isEncryptedPem, keyTypeName, readKeyObject, specKeyType } from "./keys.js";
-import type { Outcome } from "./reconcile.js";
+import type { Outcome, Recorded } from "./reconcile.js";
 import { ACCEPTED_KEYS, keyWeakness, signatureWeakness } from "./policy.js";
 import { pkiPath, type PkiFiles } from "./state.js";
 import { constraintViolations, readNameConstraints, type Names } from "./x509/constraints.js";
@@ -19,12 +20,31 @@ import { certificateDers, toPem } from "./x509/pem.js";
 import { daysLeft, isoSeconds, renewalWindowMs, validUntil } from "./x509/validity.js";
 import { formatDn } from "./x509/x500.js";
 
-/** resolveCa: the spec's imported CA (wins over out/pki/), else the CA in out/pki/, else a new one. */
-export async function resolveCa(row: CertRow, c: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<Outcome> {
+/** resolveCa: the spec's imported CA (wins over out/pki/), else the CA in out/pki/, else a new one, unless the last run
+ *  recorded a CA (`recorded`, from its manifest) that out/pki/ has lost: that is refused, with the ways out. */
+export async function resolveCa(row: CertRow, c: Cluster, previous: PkiFiles, deps: PkiDeps, recorded?: Recorded): Promise<Outcome> {
   const files = row.imported?.(c);
   if (files) return importCa(row, files, c, previous, deps);
-  if (previous.has(`${row.baseName}.pem`) || previous.has(`${row.baseName}-key.pem`)) return storedCa(row, c, previous, deps);
+  const [certName, keyName] = [`${row.baseName}.pem`, `${row.baseName}-key.pem`];
+  const missing = [certName, keyName].filter((n) => !previous.has(n));
+  if (recorded && missing.length > 0) throw lostCa(row, previous, missing, recorded);
+  if (missing.length < 2) return storedCa(row, c, previous, deps);
   return createCa(row, c, deps);
+}
+
+/** lostCa: the refusal for a CA that the last run made (its manifest lists it) and that out/pki/ no longer holds whole:
+ *  a new CA would split the cluster (nodes, kubeconfigs and service-account tokens trust the old one). */
+function lostCa(row: CertRow, previous: PkiFiles, missing: string[], recorded: Recorded): InputError {
+  const files = missing.map((n) => pkiPath(previous, n));
+  const pki = path.dirname(files[0]!);
+  const out = path.dirname(pki);
+  const what = typeof recorded.subject === "string" ? ` ${recorded.subject}` : "";
+  const serial = typeof recorded.serial === "string" ? ` (serial ${recorded.serial})` : "";
+  const message =
+    `${files.join(" and ")}: missing, but ${path.join(out, "manifest.json")} says the last run made the ${row.longName}${what}${serial} there. ` +
+    `kubebundle never replaces a CA silently: every node, kubeconfig and service-account token of the cluster trusts this one. ` +
+    `Restore ${pki} from a backup (or import the CA again with pki.ca); to start a new cluster with a new CA on purpose, remove ${out} or generate into another --out`;
+  return new InputError("pki-state-lost", message);
 }
 
 /** checkSpecCa: the CA that `pki.ca` imports, read and checked as generate would (no-op without pki.ca); throws InputError. */

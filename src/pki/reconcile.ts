@@ -60,15 +60,24 @@ export interface PkiResult {
   summaries: CertSummary[];
 }
 
-/** reconcilePki: the PKI for `cluster` given the previous out/pki/ state; reads only the spec's CA files, writes nothing, generates keys only for what it issues. */
-export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps): Promise<PkiResult> {
+/** Recorded: a certificate the last run's manifest lists (read defensively: the manifest may have been edited by hand). */
+export interface Recorded {
+  id?: unknown;
+  subject?: unknown;
+  serial?: unknown;
+}
+
+/** reconcilePki: the PKI for `cluster` given the previous out/pki/ state and the certificates the last run recorded (its
+ *  manifest); reads only the spec's CA files, writes nothing, generates keys only for what it issues. A CA the last run
+ *  made that out/pki no longer holds is an InputError, never replaced by a new one. */
+export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps, recorded: readonly Recorded[] = []): Promise<PkiResult> {
   const deps: PkiDeps = given.keys ? given : { ...given, keys: keyPool(certainKeys(cluster, previous), specKeyType(cluster.key), given) };
   const signers = new Map<string, Signer>();
   const changed = new Set<string>();
   const result: PkiResult = { files: new Map(), certs: {}, events: [], summaries: [] };
   for (const row of CERTS) {
     let out: Outcome;
-    if (row.caId === null) out = await resolveCa(row, cluster, previous, deps);
+    if (row.caId === null) out = await resolveCa(row, cluster, previous, deps, recorded.find((r) => r?.id === row.id));
     else {
       const ca = signers.get(row.caId);
       if (!ca) throw new Error(`row ${row.id}: its CA ${row.caId} is not resolved before it`);

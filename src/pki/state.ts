@@ -9,7 +9,7 @@ export type PkiFiles = Map<string, string>;
 
 const folders = new WeakMap<PkiFiles, string>();
 
-/** readPkiDir: every `<dir>/*.pem` by file name, sorted; an empty map when the folder does not exist. Each file goes through
+/** readPkiDir: every `<dir>/*.pem` by file name, sorted; an empty map (still naming `dir` in messages) when the folder does not exist. Each file goes through
  *  readInputFile: a FIFO, a device (also behind a symlink), a folder named x.pem or a file over CAPS.pem is an InputError. */
 export function readPkiDir(dir: string): PkiFiles {
   const files: PkiFiles = new Map();
@@ -22,7 +22,10 @@ export function readPkiDir(dir: string): PkiFiles {
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return files;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      folders.set(files, dir);
+      return files;
+    }
     throw new InputError("pki-state-unreadable", `${dir}: cannot be read (${code ?? String(e)})`);
   }
   for (const name of names.filter((n) => n.endsWith(".pem")).sort()) {
