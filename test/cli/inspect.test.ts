@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from "nod
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { create } from "tar";
-import { reconcilePki, realDeps, type PkiResult } from "../../src/pki/index.js";
+import { issue, reconcilePki, realDeps, rowById, type PkiResult } from "../../src/pki/index.js";
 import { CLI_FROM_SOURCE, cli } from "../helpers/cli.js";
 import { ROOT, tmp } from "../helpers/tools.js";
 import { clusterFrom, DAY_MS, fixedDeps } from "../pki/_support.js";
@@ -176,6 +176,26 @@ test("should explain itself with --help", async () => {
   const r = await cli("inspect", "--help");
   assert.is(r.code, 0);
   assert.match(r.out, /--json/);
+});
+
+test("should escape control characters of subjects, SANs and file names in its table, and keep them exact in --json", async () => {
+  const deps = fixedDeps(new Date());
+  const ca = await issue(rowById("ca"), null, example, deps);
+  const evilCN = "evil\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e";
+  const row = { ...rowById("kube-controller-manager"), subject: () => [["CN", evilCN]] as const, hosts: () => ["a\u001b[31mb.example", "127.0.0.1"] };
+  const evil = await issue(row, ca, example, deps);
+  const dir = at("evil");
+  writeAll(dir, { "ca.pem": ca.pem, "evil\u001b[1m.pem": evil.pem });
+  const r = await cli("inspect", dir);
+  assert.is(r.code, 0, r.out);
+  assert.not.match(r.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, "no control character reaches the terminal");
+  assert.ok(r.out.includes("CN=evil\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u202e"), r.out);
+  assert.ok(r.out.includes("a\\u001b[31mb.example"), r.out);
+  assert.ok(r.out.includes("evil\\u001b[1m.pem"), r.out);
+  const j = await cli("inspect", dir, "--json");
+  assert.not.match(j.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, "none in the JSON text either");
+  const cert = JSON.parse(j.out).certificates.find((c: any) => c.file.startsWith("evil"));
+  assert.equal([cert.file, cert.subject, cert.sans], ["evil\u001b[1m.pem", `CN=${evilCN}`, ["a\u001b[31mb.example", "127.0.0.1"]], "the data itself is exact");
 });
 
 const bounded = suite("kubebundle inspect: bounded reads (never hang, never balloon)");

@@ -23,9 +23,9 @@ export function inspectCommand(ctx: Ctx): CommandModule<object, Args> {
         .option("json", INSPECT_OPTIONS.json) as any,
     handler: async (args) => {
       const { inspectPath } = await import("../../inspect/report.js");
-      const { formatTable } = await import("../../inspect/table.js");
+      const { formatTable, safeJson } = await import("../../inspect/table.js");
       const report = await inspectPath(args.path);
-      ctx.io.out(args.json ? JSON.stringify(report, null, 2) : formatTable(report));
+      ctx.io.out(args.json ? safeJson(report) : formatTable(report));
       if (report.problems.length > 0) ctx.code = 1;
     },
   };
