@@ -170,26 +170,37 @@ export interface FoundCert {
   dir: string;
   der: Uint8Array;
   besideOnly: boolean;
+  /** The private key found beside it: X-key.pem beside X.pem (for X.pem's first certificate), a kubeconfig user's client-key-data. */
+  key?: { name: string; text: string };
 }
 
 const EMBEDDED = [
-  ["clusters", "cluster", "certificate-authority-data"],
-  ["users", "user", "client-certificate-data"],
+  ["clusters", "cluster", "certificate-authority-data", null],
+  ["users", "user", "client-certificate-data", "client-key-data"],
 ] as const;
 
-/** kubeconfigPems: "<list>/<entry name>" -> decoded PEM text of every embedded certificate field; empty when not a kubeconfig. */
-function kubeconfigPems(text: string): [string, string][] {
+/** Embedded: one certificate field of a kubeconfig ("user/admin"), decoded, with its entry's decoded key when it has one. */
+interface Embedded {
+  where: string;
+  pem: string;
+  key?: string;
+}
+
+/** kubeconfigPems: every embedded certificate field of a kubeconfig, decoded; empty when the text is not one. */
+function kubeconfigPems(text: string): Embedded[] {
   let doc: any;
   try {
     doc = parse(text);
   } catch {
     return [];
   }
-  const out: [string, string][] = [];
-  for (const [list, item, field] of EMBEDDED) {
+  const out: Embedded[] = [];
+  const decode = (v: unknown) => (typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : undefined);
+  for (const [list, item, field, keyField] of EMBEDDED) {
     for (const entry of Array.isArray(doc?.[list]) ? doc[list] : []) {
-      const data = entry?.[item]?.[field];
-      if (typeof data === "string") out.push([`${item}/${entry.name ?? "?"}`, Buffer.from(data, "base64").toString("utf8")]);
+      const pem = decode(entry?.[item]?.[field]);
+      const key = keyField ? decode(entry?.[item]?.[keyField]) : undefined;
+      if (pem !== undefined) out.push({ where: `${item}/${entry.name ?? "?"}`, pem, ...(key !== undefined ? { key } : {}) });
     }
   }
   return out;
@@ -197,13 +208,20 @@ function kubeconfigPems(text: string): [string, string][] {
 
 /** extractCertificates: every certificate in `files`, in file order; kubeconfig entries named "<file>#<user|cluster>/<name>". */
 export function extractCertificates(files: readonly SourceFile[]): FoundCert[] {
+  const byName = new Map(files.map((f) => [f.name, f]));
   const out: FoundCert[] = [];
   for (const f of files) {
-    const pems: [string, string][] = f.text.includes("-----BEGIN CERTIFICATE-----") ? [["", f.text]] : kubeconfigPems(f.text);
-    for (const [where, pem] of pems) {
-      certificateDers(pem).forEach((der, i) => {
-        const suffix = [where, i > 0 ? String(i + 1) : ""].filter(Boolean).join("#");
-        out.push({ name: suffix ? `${f.name}#${suffix}` : f.name, file: f.name, dir: f.dir, der, besideOnly: f.besideOnly === true });
+    const besideKey = f.name.endsWith(".pem") ? byName.get(f.name.replace(/\.pem$/, "-key.pem")) : undefined;
+    const pems: Embedded[] = f.text.includes("-----BEGIN CERTIFICATE-----")
+      ? [{ where: "", pem: f.text, ...(besideKey ? { key: besideKey.text } : {}) }]
+      : kubeconfigPems(f.text);
+    for (const e of pems) {
+      certificateDers(e.pem).forEach((der, i) => {
+        const suffix = [e.where, i > 0 ? String(i + 1) : ""].filter(Boolean).join("#");
+        const name = suffix ? `${f.name}#${suffix}` : f.name;
+        const keyName = e.where ? `${f.name}#${e.where} (client-key-data)` : besideKey?.name;
+        const key = i === 0 && e.key !== undefined && keyName ? { key: { name: keyName, text: e.key } } : {};
+        out.push({ name, file: f.name, dir: f.dir, der, besideOnly: f.besideOnly === true, ...key });
       });
     }
   }
