@@ -136,7 +136,9 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const { reconcilePki, realDeps } = await import("./pki/index.js");
   // The render and write modules load while the pki stage waits for its keys and signatures.
   const buildTreeModule = import("./write/build-tree.js");
-  const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps());
+  // The certificates the last run recorded: a CA among them that out/pki lost is refused, never made anew.
+  const recorded = Array.isArray(prev?.certificates) ? prev.certificates : [];
+  const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps(), recorded);
   step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
 
   const { buildTree } = await buildTreeModule;

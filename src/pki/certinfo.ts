@@ -24,6 +24,8 @@ export interface CertInfo {
   keyType: KeyType | null;
   signatureAlgorithm: string;
   isCA: boolean;
+  /** basicConstraints pathLenConstraint (how many CAs may follow below it), or null when unlimited. */
+  pathLen: number | null;
   /** RFC 5280 key-usage names, or null when the extension is absent. */
   keyUsage: string[] | null;
   extKeyUsage: string[];
@@ -44,6 +46,13 @@ function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | unde
 /** keyIdOf: SHA-1 of the subjectPublicKey BIT STRING of an SPKI (RFC 5280 4.2.1.2 method 1, as Go and cfssl compute SKIs). */
 export function keyIdOf(spki: pkijs.PublicKeyInfo): Uint8Array {
   return new Uint8Array(createHash("sha1").update(spki.subjectPublicKey.valueBlock.valueHexView).digest());
+}
+
+/** pathLenOf: the pathLenConstraint of a basicConstraints value (pkijs gives a number or an INTEGER), or null. */
+function pathLenOf(bc: pkijs.BasicConstraints | undefined): number | null {
+  const p = bc?.pathLenConstraint;
+  if (p === undefined || p === null) return null;
+  return typeof p === "number" ? p : p.valueBlock.valueDec;
 }
 
 /** readCertificate: the CertInfo of a DER certificate; throws when it is not one. `cert` is its pkijs form when the caller already has it (just signed). */
@@ -68,6 +77,7 @@ export function readCertificate(der: Uint8Array, cert: pkijs.Certificate = pkijs
     keyType: keyTypeOf(x509.publicKey),
     signatureAlgorithm: signatureAlgorithmName(cert.signatureAlgorithm.algorithmId),
     isCA: bc?.cA === true,
+    pathLen: pathLenOf(bc),
     keyUsage: ku ? keyUsageNames(ku.valueBlock.valueHexView) : null,
     extKeyUsage: (eku?.keyPurposes ?? []).map(extKeyUsageName),
     ski: ski ? hex(ski.valueBlock.valueHexView) : null,

@@ -25,7 +25,10 @@ export interface PkiEvent {
 /** Outcome: one row's certificate (parsed and PEM), key PEM, event; `signer` for CA rows; `changed` when the certificate differs from the previous run's. */
 export interface Outcome {
   info: CertInfo;
+  /** The certificate alone (what kube-controller-manager's --cluster-signing-cert-file must hold for a CA: one certificate). */
   certPem: string;
+  /** An intermediate CA's certificate followed by its issuers up to the root; absent for a self-signed CA and for leaves. */
+  chainPem?: string;
   keyPem: string;
   event: PkiEvent;
   signer?: Signer;
@@ -48,15 +51,26 @@ export interface CertSummary {
 
 /** PkiResult: the new out/pki/ state, every row's PEMs by id, one event and one summary per row (table order). */
 export interface PkiResult {
-  /** The complete new out/pki/ state; reused items keep their previous text byte for byte. */
+  /** The complete new out/pki/ state; reused items keep their previous text byte for byte; a CA's file carries its chain. */
   files: PkiFiles;
-  certs: Record<string, { cert: string; key: string }>;
+  /** Each row's certificate alone, its key, and for a CA row the chain to ship wherever the CA is trusted (the CA followed
+   *  by its issuers up to the root; the CA alone when it is self-signed). */
+  certs: Record<string, { cert: string; key: string; chain?: string }>;
   events: PkiEvent[];
   summaries: CertSummary[];
 }
 
-/** reconcilePki: the PKI for `cluster` given the previous out/pki/ state; reads only the spec's CA files, writes nothing, generates keys only for what it issues. */
-export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps): Promise<PkiResult> {
+/** Recorded: a certificate the last run's manifest lists (read defensively: the manifest may have been edited by hand). */
+export interface Recorded {
+  id?: unknown;
+  subject?: unknown;
+  serial?: unknown;
+}
+
+/** reconcilePki: the PKI for `cluster` given the previous out/pki/ state and the certificates the last run recorded (its
+ *  manifest); reads only the spec's CA files, writes nothing, generates keys only for what it issues. A CA the last run
+ *  made that out/pki no longer holds is an InputError, never replaced by a new one. */
+export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: PkiDeps, recorded: readonly Recorded[] = []): Promise<PkiResult> {
   const deps: PkiDeps = given.keys ? given : { ...given, keys: keyPool(certainKeys(cluster, previous), specKeyType(cluster.key), given) };
   const signers = new Map<string, Signer>();
   const changed = new Set<string>();
@@ -64,7 +78,7 @@ export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: 
   const rows = certInstances(cluster);
   for (const row of rows) {
     let out: Outcome;
-    if (row.caId === null) out = await resolveCa(row, cluster, previous, deps);
+    if (row.caId === null) out = await resolveCa(row, cluster, previous, deps, recorded.find((r) => r?.id === row.id));
     else {
       const ca = signers.get(row.caId);
       if (!ca) throw new Error(`row ${row.id}: its CA ${row.caId} is not resolved before it`);
@@ -72,9 +86,9 @@ export async function reconcilePki(cluster: Cluster, previous: PkiFiles, given: 
     }
     if (out.signer) signers.set(row.id, out.signer);
     if (out.changed) changed.add(row.id);
-    result.files.set(`${row.baseName}.pem`, out.certPem);
+    result.files.set(`${row.baseName}.pem`, out.chainPem ?? out.certPem);
     result.files.set(`${row.baseName}-key.pem`, out.keyPem);
-    result.certs[row.id] = { cert: out.certPem, key: out.keyPem };
+    result.certs[row.id] = { cert: out.certPem, key: out.keyPem, ...(row.isCA ? { chain: out.chainPem ?? out.certPem } : {}) };
     result.events.push(out.event);
     result.summaries.push(summarise(row, out.info));
   }

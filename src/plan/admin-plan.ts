@@ -16,7 +16,7 @@ export interface AdminFile {
 /** ADMIN_USER: the admin kubeconfig's user and context. */
 export const ADMIN_USER = "admin";
 
-/** planAdmin: admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh
+/** planAdmin: ca.pem (the CA with its chain up to the root, for verifying), admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh
  * (its handover timeout from the effective --leader-elect-lease-duration and --leader-elect-retry-period). */
 export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, version: string): AdminFile[] {
   const kubeconfig = serializeKubeconfig(
@@ -24,7 +24,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
       clusterName: c.spec.clusterName,
       server: serverFor(c, c.nodes[0]!),
       user: ADMIN_USER,
-      caPem: certs.ca.cert,
+      caPem: certs.ca.chain ?? certs.ca.cert,
       certPem: certs.admin.cert,
       keyPem: certs.admin.key,
     }),
@@ -39,7 +39,7 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
     version,
   });
   return [
-    { path: "admin/ca.pem", mode: MODES.cert, content: Buffer.from(certs.ca.cert) },
+    { path: "admin/ca.pem", mode: MODES.cert, content: Buffer.from(certs.ca.chain ?? certs.ca.cert) },
     { path: "admin/admin.pem", mode: MODES.cert, content: Buffer.from(certs.admin.cert) },
     { path: "admin/admin-key.pem", mode: MODES.key, content: Buffer.from(certs.admin.key) },
     { path: "admin/admin.kubeconfig", mode: MODES.kubeconfig, content: Buffer.from(kubeconfig) },

@@ -14,10 +14,11 @@ import { sha256sums } from "./sha256sums.js";
 import { byteOrder } from "../paths.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
-/** PemPair: a certificate and its private key, PEM text. */
+/** PemPair: a certificate and its private key, PEM text; for a CA, `chain`: the CA followed by its issuers up to the root. */
 export interface PemPair {
   cert: string;
   key: string;
+  chain?: string;
 }
 
 /** PlannedFile: one file of a bundle; `path` is relative to the bundle root. */
@@ -62,8 +63,10 @@ function render(content: Content, x: Ctx): string {
     case "pem":
       return x.certs(content.cert, x.n)[content.part];
     case "kubeconfig": {
+      // Verifiers get the CA's chain; the node's ca.pem stays the CA alone (--cluster-signing-cert-file takes one certificate).
       const pair = x.certs(content.cert, x.n);
-      return nodeKubeconfig(x.c, x.n, content.user, { ca: x.certs("ca", x.n).cert, cert: pair.cert, key: pair.key });
+      const ca = x.certs("ca", x.n);
+      return nodeKubeconfig(x.c, x.n, content.user, { ca: ca.chain ?? ca.cert, cert: pair.cert, key: pair.key });
     }
     case "unit":
       return renderUnit(own(), x.c, x.n);

@@ -7,6 +7,7 @@ export interface KubeconfigSpec {
   clusterName: string;
   server: string;
   user: string;
+  /** certificate-authority-data: the CA, followed by its issuers up to the root when it is an intermediate. */
   caPem: string;
   certPem: string;
   keyPem: string;

@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../../src/errors.js";
+import { CAPS } from "../../src/input-file.js";
 import { readPkiDir, reconcilePki, type PkiFiles } from "../../src/pki/index.js";
 import { certificateDers, pemBlocks } from "../../src/pki/x509/pem.js";
 import { needTool, run, tmp } from "../helpers/tools.js";
@@ -176,6 +177,17 @@ refuse("should refuse unreadable PEM in either file", async () => {
   const d = await refusal("truncated.pem", "rsa-pkcs1.pem");
   assert.is(d.code, "ca-cert-unreadable");
   assert.match(d.message, /truncated\.pem: the certificate cannot be parsed/);
+});
+
+refuse("should refuse a CA file over the PEM cap before reading it, naming the file, its size and the cap", async () => {
+  writeFileSync(at("huge-ca.pem"), Buffer.alloc(CAPS.pem + 1, 0x41));
+  writeFileSync(at("huge-key.pem"), "");
+  const c = importing("huge-ca.pem", "huge-key.pem");
+  const err = await reconcilePki(c, new Map(), fixedDeps(today())).catch((e) => e);
+  assert.instance(err, InputError);
+  assert.is(err.code, "ca-file-too-large");
+  assert.is(err.message, `${at("huge-ca.pem")}: is 1048577 bytes, larger than a PEM file may be (at most 1 MiB)`);
+  assert.equal([err.problems[0]!.file, err.problems[0]!.pointer], [c.file, "/pki/ca/certFile"]);
 });
 
 refuse("should refuse a CA key kubebundle cannot sign with (RSA-PSS)", async () => {

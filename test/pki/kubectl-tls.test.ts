@@ -4,10 +4,12 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reconcilePki, realDeps } from "../../src/pki/index.js";
-import { needTool, tmp } from "../helpers/tools.js";
+import { cli } from "../helpers/cli.js";
+import { ecdsaSpec } from "../helpers/specs.js";
+import { needTool, run, tmp } from "../helpers/tools.js";
 import { clusterFrom } from "./_support.js";
 
 const t = tmp();
@@ -59,6 +61,18 @@ async function kubectl(port: number, ca: string, cert: string, key: string): Pro
   return { code, out, err };
 }
 
+/** kubectlWith: `kubectl --kubeconfig FILE --server https://127.0.0.1:PORT get --raw /healthz` (a generated kubeconfig, aimed at the test server). */
+async function kubectlWith(file: string, port: number): Promise<{ code: number | null; out: string; err: string }> {
+  const args = ["--kubeconfig", file, "--server", `https://127.0.0.1:${port}`, "--request-timeout=10s", "get", "--raw", "/healthz"];
+  const child = spawn("kubectl", args, { env: { PATH: process.env.PATH, HOME: t.dir } });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, out, err };
+}
+
 function distinct<T>(xs: T[]): T[] {
   return [...new Set(xs.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x));
 }
@@ -85,6 +99,39 @@ for (const key of [{ algo: "rsa", size: 2048 }, { algo: "ecdsa", size: 256 }, { 
     }
   });
 }
+
+test("an imported intermediate CA: kubectl with the generated kubeconfig (the chain in certificate-authority-data) and a server trusting admin/ca.pem complete the mTLS round trip", async () => {
+  if (!has || !needTool("openssl", "the root and intermediate are made by openssl")) return;
+  const d = path.join(t.dir, "chain");
+  mkdirSync(d);
+  const ossl = (...args: string[]) => run("openssl", args, { cwd: d });
+  for (const name of ["root", "inter"]) ossl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", `${name}.key`);
+  const ext = "basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\n";
+  writeFileSync(path.join(d, "ext.cnf"), `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = root\n[ext]\n${ext}`);
+  ossl("req", "-x509", "-new", "-key", "root.key", "-config", "ext.cnf", "-extensions", "ext", "-days", "3650", "-sha256", "-out", "root.pem");
+  ossl("req", "-new", "-key", "inter.key", "-subj", "/CN=inter", "-out", "inter.csr");
+  ossl("x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "7", "-days", "3000", "-sha256", "-extfile", "ext.cnf", "-extensions", "ext", "-out", "inter.pem");
+  writeFileSync(path.join(d, "chain.pem"), readFileSync(path.join(d, "inter.pem"), "utf8") + readFileSync(path.join(d, "root.pem"), "utf8"));
+  const spec = ecdsaSpec(d, (s) => Object.assign(s.pki, { ca: { certFile: "chain.pem", keyFile: "inter.key" }, expiry: "8760h" }));
+  const out = path.join(d, "out");
+  const g = await cli("generate", spec, "--out", out);
+  assert.is(g.code, 0, g.err);
+  const cert = path.join(out, "nodes", "idc-k8s-01", "rootfs", "etc", "kubernetes", "cert");
+  const kcm = { cert: readFileSync(path.join(cert, "kube-controller-manager.pem"), "utf8"), key: readFileSync(path.join(cert, "kube-controller-manager-key.pem"), "utf8") };
+  const { server, port, peers } = await serve(kcm.cert, kcm.key, readFileSync(path.join(out, "admin", "ca.pem"), "utf8"));
+  try {
+    const kubeconfig = path.join(out, "nodes", "idc-k8s-01", "rootfs", "etc", "kubernetes", "kube-controller-manager.kubeconfig");
+    const asKcm = await kubectlWith(kubeconfig, port);
+    assert.is(asKcm.code, 0, asKcm.err);
+    assert.is(asKcm.out.trim(), "ok");
+    assert.equal(distinct(peers.splice(0)), [{ CN: "system:kube-controller-manager", O: "system:kube-controller-manager" }]);
+    const asAdmin = await kubectlWith(path.join(out, "admin", "admin.kubeconfig"), port);
+    assert.is(asAdmin.code, 0, asAdmin.err);
+    assert.equal(distinct(peers.splice(0)), [{ CN: "admin", O: "system:masters" }]);
+  } finally {
+    server.close();
+  }
+});
 
 test("kubectl refuses a server certificate without serverAuth and 127.0.0.1 (so the checks above mean something)", async () => {
   if (!has) return;

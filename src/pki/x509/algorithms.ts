@@ -39,7 +39,29 @@ export function signatureAlgorithm(k: KeyType): SignatureAlgorithm {
   return { name: ec.name, oid: SIGNATURE_OID[ec.name], nullParams: false, webcrypto: { name: "ECDSA", hash: ec.hash } };
 }
 
+/** WEAK_SIGNATURE_OID: signature OID -> name for the signatures whose hash no longer protects a certificate (MD2, MD4, MD5,
+ *  SHA-1: collisions are practical), which kubebundle refuses in a CA it signs with and reports in `inspect`. */
+export const WEAK_SIGNATURE_OID: Readonly<Record<string, string>> = {
+  "1.2.840.113549.1.1.2": "md2WithRSAEncryption",
+  "1.2.840.113549.1.1.3": "md4WithRSAEncryption",
+  "1.2.840.113549.1.1.4": "md5WithRSAEncryption",
+  "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",
+  "1.3.14.3.2.29": "sha1WithRSASignature",
+  "1.2.840.10045.4.1": "ecdsa-with-SHA1",
+  "1.2.840.10040.4.3": "dsa-with-sha1",
+};
+
+/** RSASSA_PSS_OID: RSASSA-PSS, whose hash is in its parameters (SHA-1 when they are absent). */
+export const RSASSA_PSS_OID = "1.2.840.113549.1.1.10";
+
+/** WEAK_HASH_OID: digest OIDs a PSS signature may name that are as weak as the signatures above (MD5, SHA-1). */
+export const WEAK_HASH_OID: Readonly<Record<string, string>> = {
+  "1.2.840.113549.2.5": "MD5",
+  "1.3.14.3.2.26": "SHA-1",
+};
+
 /** signatureAlgorithmName: the name of a signature OID (e.g. "sha256WithRSAEncryption"), or the OID itself. */
 export function signatureAlgorithmName(oid: string): string {
-  return Object.entries(SIGNATURE_OID).find(([, o]) => o === oid)?.[0] ?? oid;
+  if (oid === RSASSA_PSS_OID) return "rsassaPss";
+  return Object.entries(SIGNATURE_OID).find(([, o]) => o === oid)?.[0] ?? WEAK_SIGNATURE_OID[oid] ?? oid;
 }
