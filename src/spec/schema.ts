@@ -57,6 +57,17 @@ const absPath = {
   description: "An absolute, normalised path on the node (letters, digits, `._-/` only).",
 } as const;
 
+/** extraArgs: a component's flags over its table's defaults (every component section has one). */
+const extraArgs = {
+  type: "object",
+  default: {},
+  description:
+    "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
+  maxProperties: LIMITS.extraArgs,
+  propertyNames: { pattern: PATTERNS.flagName, maxLength: LIMITS.flagName },
+  additionalProperties: { type: ["string", "null"], pattern: PATTERNS.flagValue, maxLength: LIMITS.flagValue },
+} as const;
+
 /** clusterSchema: the whole spec; defaults are the guide's values. */
 export const clusterSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -218,15 +229,7 @@ export const clusterSchema = {
           default: 10252,
           description: "HTTPS port for /healthz and /metrics (`--secure-port`); the guide uses 10252, upstream's default is 10257.",
         },
-        extraArgs: {
-          type: "object",
-          default: {},
-          description:
-            "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
-          maxProperties: LIMITS.extraArgs,
-          propertyNames: { pattern: PATTERNS.flagName, maxLength: LIMITS.flagName },
-          additionalProperties: { type: ["string", "null"], pattern: PATTERNS.flagValue, maxLength: LIMITS.flagValue },
-        },
+        extraArgs,
       },
     },
     scheduler: {
@@ -242,15 +245,7 @@ export const clusterSchema = {
           default: 10259,
           description: "HTTPS port for /healthz and /metrics (`--secure-port`); 10259, the guide's and upstream's.",
         },
-        extraArgs: {
-          type: "object",
-          default: {},
-          description:
-            "Flag name (without `--`) to value: adds a flag or replaces a default; null removes a default flag. Values hold only ASCII letters, digits and `. _ , : = / * @ + % ~ [ ] -`; a flag the target release removed is an error.",
-          maxProperties: LIMITS.extraArgs,
-          propertyNames: { pattern: PATTERNS.flagName, maxLength: LIMITS.flagName },
-          additionalProperties: { type: ["string", "null"], pattern: PATTERNS.flagValue, maxLength: LIMITS.flagValue },
-        },
+        extraArgs,
       },
     },
   },

@@ -1,17 +1,11 @@
 // The kube-controller-manager flag table: every flag of the guide's unit and every flag that must be
 // refused, with the releases it exists in (shared/reference/kcm-flags-by-version.md, one row each).
-import { SHARED_FILES, fileRow } from "../layout.js";
+import { KLOG_ROWS, fileFlag, fixed, requestHeaderRows } from "../common-flags.js";
 import { KCM_FILES } from "./files.js";
-import type { FlagContext, FlagRow, FlagTable, ValueRule } from "../flag-table.js";
+import type { FlagRow, FlagTable, ValueRule } from "../flag-table.js";
 
-/** file: the target path of one of its files (or a shared one), so paths come from one place. */
-function file(id: string): (ctx: FlagContext) => string {
-  const row = fileRow([...SHARED_FILES, ...KCM_FILES], id);
-  return ({ cluster }) => row.target(cluster);
-}
+const file = (id: string) => fileFlag(KCM_FILES, id);
 
-const fixed = (v: string) => () => v;
-const KLOG_NOTE = "klog's file and header flags are gone; logs go to stderr, which systemd's journal captures";
 const SIGNERS = ["kubelet-serving", "kubelet-client", "kube-apiserver-client-kubelet", "kube-apiserver-client", "legacy-unknown"];
 const perSigner = (part: "cert" | "key") => ({
   flags: SIGNERS.map((s) => `cluster-signing-${s}-${part}-file`),
@@ -42,11 +36,7 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "address", removedIn: "1.24", replacedBy: "bind-address", note: "listen IP of the removed plain-HTTP port" },
   { flag: "authentication-kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "client-ca-file", value: file("ca-cert") },
-  { flag: "requestheader-allowed-names", value: fixed("aggregator") },
-  { flag: "requestheader-client-ca-file", value: file("ca-cert") },
-  { flag: "requestheader-extra-headers-prefix", value: fixed("X-Remote-Extra-") },
-  { flag: "requestheader-group-headers", value: fixed("X-Remote-Group") },
-  { flag: "requestheader-username-headers", value: fixed("X-Remote-User") },
+  ...requestHeaderRows(KCM_FILES),
   { flag: "authorization-kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "cluster-signing-cert-file", value: file("ca-cert"), neverWith: perSigner("cert") },
   { flag: "cluster-signing-key-file", value: file("ca-key"), neverWith: perSigner("key") },
@@ -70,11 +60,7 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "root-ca-file", value: file("ca-cert") },
   { flag: "service-account-private-key-file", value: file("ca-key") },
   { flag: "kubeconfig", value: file("kcm-kubeconfig") },
-  { flag: "logtostderr", value: fixed("true"), bool: true, until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
-  ...["log-dir", "log-file", "log-file-max-size", "stderrthreshold", "log-backtrace-at"].map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
-  ...["alsologtostderr", "skip-headers", "skip-log-headers", "add-dir-header"].map((flag): FlagRow => ({ flag, bool: true, removedIn: "1.26", note: KLOG_NOTE })),
-  // klog v2.4.0 added --one-output; 1.16-1.19 ship klog v0.4, v1 and v2.2, which lack it.
-  { flag: "one-output", bool: true, since: "1.20", removedIn: "1.26", note: KLOG_NOTE },
+  ...KLOG_ROWS,
   { flag: "v", value: fixed("2") },
 ];
 

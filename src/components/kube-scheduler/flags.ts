@@ -1,16 +1,11 @@
 // The kube-scheduler flag table: the guide's unit (chapter 05-4) by release, and the flags that must be refused
 // (shared/reference/control-plane-by-version.md, section 1.2). Everything else lives in its configuration file.
-import type { FlagContext, FlagRow, FlagTable } from "../flag-table.js";
-import { SHARED_FILES, fileRow } from "../layout.js";
+import type { FlagRow, FlagTable } from "../flag-table.js";
+import { KLOG_ROWS, fileFlag, fixed, requestHeaderRows } from "../common-flags.js";
 import { SCHEDULER_FILES } from "./files.js";
 
-function file(id: string): (ctx: FlagContext) => string {
-  const row = fileRow([...SHARED_FILES, ...SCHEDULER_FILES], id);
-  return ({ cluster }) => row.target(cluster);
-}
+const file = (id: string) => fileFlag(SCHEDULER_FILES, id);
 
-const fixed = (v: string) => () => v;
-const KLOG_NOTE = "klog's file and header flags are gone; logs go to stderr, which systemd's journal captures";
 const CONFIG_NOTE = "set it in the KubeSchedulerConfiguration kubebundle writes (profiles and their plugins)";
 
 /** SCHEDULER_FLAGS: the table, in the guide's order; flags are unique. */
@@ -26,16 +21,9 @@ export const SCHEDULER_FLAGS: readonly FlagRow[] = [
   { flag: "client-ca-file", value: file("ca-cert") },
   // The guide's --requestheader-allowed-names="" would name the two-character string "" (or, unquoted, any client of the
   // CA); the front proxy's CN, as kube-controller-manager's unit has it.
-  { flag: "requestheader-allowed-names", value: fixed("aggregator") },
-  { flag: "requestheader-client-ca-file", value: file("ca-cert") },
-  { flag: "requestheader-extra-headers-prefix", value: fixed("X-Remote-Extra-") },
-  { flag: "requestheader-group-headers", value: fixed("X-Remote-Group") },
-  { flag: "requestheader-username-headers", value: fixed("X-Remote-User") },
+  ...requestHeaderRows(SCHEDULER_FILES),
   { flag: "authorization-kubeconfig", value: file("sched-kubeconfig") },
-  { flag: "logtostderr", value: fixed("true"), bool: true, until: "1.22", removedIn: "1.26", note: KLOG_NOTE },
-  ...["log-dir", "log-file", "log-file-max-size", "stderrthreshold", "log-backtrace-at"].map((flag): FlagRow => ({ flag, removedIn: "1.26", note: KLOG_NOTE })),
-  ...["alsologtostderr", "skip-headers", "skip-log-headers", "add-dir-header"].map((flag): FlagRow => ({ flag, bool: true, removedIn: "1.26", note: KLOG_NOTE })),
-  { flag: "one-output", bool: true, since: "1.20", removedIn: "1.26", note: KLOG_NOTE },
+  ...KLOG_ROWS,
   ...["policy-config-file", "policy-configmap", "policy-configmap-namespace"].map((flag): FlagRow => ({ flag, removedIn: "1.23", note: CONFIG_NOTE })),
   { flag: "use-legacy-policy-config", bool: true, removedIn: "1.23", note: CONFIG_NOTE },
   ...["algorithm-provider", "hard-pod-affinity-symmetric-weight", "scheduler-name"].map((flag): FlagRow => ({ flag, removedIn: "1.22", note: CONFIG_NOTE })),
