@@ -4,7 +4,7 @@
 // (systemd-analyze verifies every component's unit in test/render/unit.test.ts, over the same registry.)
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -15,7 +15,7 @@ import { REGISTRY, fileTarget } from "../../src/components/registry.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { cli } from "../helpers/cli.js";
 import { ecdsaSpec } from "../helpers/specs.js";
-import { needTool, tmp } from "../helpers/tools.js";
+import { kubectlRun, needTool, tmp } from "../helpers/tools.js";
 
 const t = tmp();
 const spec = ecdsaSpec(t.dir);
@@ -69,18 +69,7 @@ async function serve(cert: Buffer, key: Buffer, ca: Buffer): Promise<{ server: S
   return { server, port: (server.address() as AddressInfo).port, peers };
 }
 
-/** kubectl: kubectl with `args`, off the network (HOME in the scratch folder), bounded in time. */
-async function kubectl(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn("kubectl", ["--request-timeout=10s", ...args], { env: { PATH: process.env.PATH, HOME: t.dir } });
-  let o = "";
-  let e = "";
-  child.stdout.on("data", (d) => (o += d));
-  child.stderr.on("data", (d) => (e += d));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(timer);
-  return { code, out: o, err: e };
-}
+const kubectl = (args: string[]) => kubectlRun(["--request-timeout=10s", ...args], t.dir);
 
 test("kubectl reads every component's kubeconfig, and completes mTLS with it against the component's serving certificate", async () => {
   if (!needTool("kubectl", "kubectl with every component's kubeconfig")) return;

@@ -56,3 +56,18 @@ export function nobodyCanRead(p: string): boolean {
   if (!hasTool("setpriv")) return false;
   return spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "test", "-r", p], { stdio: "ignore" }).status === 0;
 }
+
+/** kubectlRun: kubectl with `args`, spawned asynchronously (a test HTTPS server in this process must keep answering), off
+ *  the network (HOME a scratch folder, no KUBECONFIG), killed after 30 s. */
+export async function kubectlRun(args: string[], home: string): Promise<{ code: number | null; out: string; err: string }> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn("kubectl", args, { env: { PATH: process.env.PATH, HOME: home } });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(timer);
+  return { code, out, err };
+}

@@ -1,6 +1,5 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
@@ -9,7 +8,7 @@ import path from "node:path";
 import { reconcilePki, realDeps } from "../../src/pki/index.js";
 import { cli } from "../helpers/cli.js";
 import { ecdsaSpec } from "../helpers/specs.js";
-import { needTool, run, tmp } from "../helpers/tools.js";
+import { kubectlRun, needTool, run, tmp } from "../helpers/tools.js";
 import { clusterFrom } from "./_support.js";
 
 const t = tmp();
@@ -52,25 +51,12 @@ async function kubectl(port: number, ca: string, cert: string, key: string): Pro
   ].join("\n");
   const file = path.join(t.dir, `kubeconfig-${port}`);
   writeFileSync(file, config, { mode: 0o600 });
-  const child = spawn("kubectl", ["--kubeconfig", file, "--request-timeout=10s", "get", "--raw", "/healthz"], { env: { PATH: process.env.PATH, HOME: t.dir } });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { code, out, err };
+  return kubectlRun(["--kubeconfig", file, "--request-timeout=10s", "get", "--raw", "/healthz"], t.dir);
 }
 
 /** kubectlWith: `kubectl --kubeconfig FILE --server https://127.0.0.1:PORT get --raw /healthz` (a generated kubeconfig, aimed at the test server). */
 async function kubectlWith(file: string, port: number): Promise<{ code: number | null; out: string; err: string }> {
-  const args = ["--kubeconfig", file, "--server", `https://127.0.0.1:${port}`, "--request-timeout=10s", "get", "--raw", "/healthz"];
-  const child = spawn("kubectl", args, { env: { PATH: process.env.PATH, HOME: t.dir } });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { code, out, err };
+  return kubectlRun(["--kubeconfig", file, "--server", `https://127.0.0.1:${port}`, "--request-timeout=10s", "get", "--raw", "/healthz"], t.dir);
 }
 
 function distinct<T>(xs: T[]): T[] {
