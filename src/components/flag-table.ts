@@ -61,13 +61,16 @@ const release = (minor: string): KubeVersion => {
   return v;
 };
 
+/** Released: what the release questions read of a row (a flag-table row, a known-flag row). */
+type Released = Pick<FlagRow, "since" | "removedIn">;
+
 /** isRemovedIn: true when the target release's binary rejects the flag. */
-export function isRemovedIn(row: FlagRow, v: KubeVersion): boolean {
+export function isRemovedIn(row: Released, v: KubeVersion): boolean {
   return row.removedIn !== undefined && compareMinor(v, release(row.removedIn)) >= 0;
 }
 
 /** isNotYetIn: true when the flag is newer than the target release. */
-export function isNotYetIn(row: FlagRow, v: KubeVersion): boolean {
+export function isNotYetIn(row: Released, v: KubeVersion): boolean {
   return row.since !== undefined && compareMinor(v, release(row.since)) < 0;
 }
 

@@ -13,3 +13,6 @@ export const RESOURCE_LOCKS: Readonly<Record<string, "lease" | "endpoints" | nul
   configmaps: null,
   configmapsleases: "lease",
 };
+
+/** CHECK_HA_MAX_WAIT: the longest handover wait check-ha.sh takes, in seconds (its --timeout has at most 5 digits). */
+export const CHECK_HA_MAX_WAIT = 99_999;

@@ -21,6 +21,13 @@ export function componentsOf(c: { spec: { components?: readonly string[] } }): r
   return wanted === undefined ? REGISTRY : REGISTRY.filter((r) => wanted.includes(r.id));
 }
 
+/** componentsOfSpec: the components a spec still being validated generates (its `components` where that is a list, the
+ *  strings in it; default all), for the spec rules. */
+export function componentsOfSpec(spec: Record<string, unknown>): readonly Component[] {
+  const given = spec.components;
+  return componentsOf({ spec: { components: Array.isArray(given) ? given.filter((x): x is string => typeof x === "string") : undefined } });
+}
+
 /** nodeFiles: every file row a node gets for `components`: the shared ones, then each component's. */
 export function nodeFiles(components: readonly Component[]): FileRow[] {
   return [...SHARED_FILES, ...components.flatMap((k) => k.files)];

@@ -1,6 +1,7 @@
 // out/check-ha.sh, rendered from templates/check-ha.sh.ejs; every value enters it as one single-quoted word.
 import { renderTemplate } from "./_templates.js";
 import { shellQuote } from "./install-script.js";
+import { CHECK_HA_MAX_WAIT } from "../components/leader-election.js";
 
 /** CheckHaComponent: one leader-elected component check-ha.sh reads the leader of and tests the failover of. */
 export interface CheckHaComponent {
@@ -31,7 +32,7 @@ export interface CheckHaScriptInput {
 export const HANDOVER_MARGIN_SECONDS = 5;
 
 /** MAX_TIMEOUT_SECONDS: the longest wait check-ha.sh takes (its --timeout has at most 5 digits). */
-export const MAX_TIMEOUT_SECONDS = 99_999;
+export const MAX_TIMEOUT_SECONDS = CHECK_HA_MAX_WAIT;
 
 /** handoverTimeoutSeconds: the default --failover wait: lease duration + 2 x retry period + HANDOVER_MARGIN_SECONDS. */
 export function handoverTimeoutSeconds(c: Pick<CheckHaComponent, "leaseDurationSeconds" | "retryPeriodSeconds">): number {

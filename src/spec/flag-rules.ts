@@ -2,11 +2,11 @@
 // old releases, each read from the component's row of the registry.
 import { parseIp, parsePort } from "./ip.js";
 import { parseGoDuration } from "./duration.js";
-import { compareMinor, isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
+import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
 import { closest } from "./_closest.js";
-import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, refusingRules } from "../components/flag-table.js";
-import { LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/leader-election.js";
-import { componentsOf } from "../components/registry.js";
+import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, isNotYetIn, isRemovedIn, refusingRules } from "../components/flag-table.js";
+import { CHECK_HA_MAX_WAIT, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/leader-election.js";
+import { componentsOfSpec } from "../components/registry.js";
 import type { Component } from "../components/component.js";
 import { PATTERNS } from "./schema.js";
 import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
@@ -56,7 +56,6 @@ function flagValueProblem(k: Component, name: string, v: string, release: KubeVe
 /** LEADER_ELECTION_MAX_MS: the longest leader-election duration kubebundle accepts (1h); check-ha.sh's --failover waits a
  *  lease duration plus two retry periods, and takes a timeout of at most CHECK_HA_MAX_WAIT seconds. */
 const LEADER_ELECTION_MAX_MS = 3_600_000;
-const CHECK_HA_MAX_WAIT = 99999;
 
 /** leaderElectionProblems: client-go refuses to start unless lease duration > renew deadline > 1.2 x retry period. */
 function leaderElectionProblems(k: Component, args: Record<string, string | null>, out: SpecProblem[]): void {
@@ -125,13 +124,9 @@ const sectionOf = (s: Obj, k: Component): Obj | undefined => (isObj(s[k.section]
 /** extraArgs: every component's extraArgs: flag-safe values, readable ports/addresses/durations, leader-election order and
  *  warnings, and its flag table's release rules. */
 export const extraArgs: Rule = (s, out) => {
-  for (const k of specComponents(s)) componentExtraArgs(k, s, out);
+  for (const k of componentsOfSpec(s)) componentExtraArgs(k, s, out);
 };
 
-/** specComponents: the components a (possibly schema-invalid) spec generates. */
-function specComponents(s: Obj): readonly Component[] {
-  return componentsOf({ spec: { components: Array.isArray(s.components) ? s.components.filter(str) : undefined } });
-}
 
 function componentExtraArgs(k: Component, s: Obj, out: SpecProblem[]): void {
   const extraArgPointer = (flag: string) => pointerIn(k, flag);
@@ -177,16 +172,10 @@ function componentExtraArgs(k: Component, s: Obj, out: SpecProblem[]): void {
   if (release) out.push(...extraArgsProblems(k.flags, release, args), ...unknownNames(k, release, args));
 }
 
-/** knownIn: whether a known-flag row's binary accepts the flag in release `v`. */
-function knownIn(f: { since?: string; removedIn?: string }, v: KubeVersion): boolean {
-  const at = (m: string) => parseVersion(m)!;
-  return (f.since === undefined || compareMinor(v, at(f.since)) >= 0) && (f.removedIn === undefined || compareMinor(v, at(f.removedIn)) < 0);
-}
-
 /** unknownNames: a warning for each extraArgs name in neither the flag table nor the flags known for the release, with the
  *  closest known one (the schema refuses names with "_", which the binaries would read as "-"). Flags of the table are judged by its rows. */
 function unknownNames(k: Component, v: KubeVersion, args: Record<string, string | null>): SpecProblem[] {
-  const known = new Set([...k.knownFlags.filter((f) => knownIn(f, v)).map((f) => f.flag)]);
+  const known = new Set(k.knownFlags.filter((f) => !isNotYetIn(f, v) && !isRemovedIn(f, v)).map((f) => f.flag));
   const out: SpecProblem[] = [];
   for (const name of Object.keys(args)) {
     if (flagRow(k.flags, name) || known.has(name)) continue;
@@ -204,7 +193,7 @@ function unknownNames(k: Component, v: KubeVersion, args: Record<string, string 
 /** ports: each component's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must
  *  not be the apiserver's. */
 export const ports: Rule = (s, out) => {
-  for (const k of specComponents(s)) componentPorts(k, s, out);
+  for (const k of componentsOfSpec(s)) componentPorts(k, s, out);
 };
 
 function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
@@ -238,7 +227,7 @@ function securePortOf(k: Component, cm: Obj): number | null {
  * that leaves that listener on the secure port: both would bind the same port and the binary fails to start.
  */
 export const insecurePort: Rule = (s, out) => {
-  for (const k of specComponents(s)) componentInsecurePort(k, s, out);
+  for (const k of componentsOfSpec(s)) componentInsecurePort(k, s, out);
 };
 
 function componentInsecurePort(k: Component, s: Obj, out: SpecProblem[]): void {

@@ -1,7 +1,7 @@
 // Semantic rules for `paths`: safe, absolute, normalised, and never a file inside another file.
 import path from "node:path";
 import { workingDir } from "../components/layout.js";
-import { componentsOf, nodeFiles } from "../components/registry.js";
+import { componentsOfSpec, nodeFiles } from "../components/registry.js";
 import { err, isObj, q, str, type Rule } from "./_rule.js";
 import { LIMITS, type Spec } from "./schema.js";
 
@@ -37,7 +37,7 @@ export const overlaps: Rule = (s, out) => {
   const given = Object.entries(s.paths).filter((e): e is [string, string] => str(e[1]));
   if (given.length !== Object.keys(s.paths).length || !given.every(([, v]) => SAFE_PATH.test(v) && v.startsWith("/"))) return;
   const owner = { spec: { paths: s.paths as Spec["paths"] } };
-  const components = componentsOf({ spec: { components: Array.isArray(s.components) ? s.components.filter(str) : undefined } });
+  const components = componentsOfSpec(s);
   const works = new Set(components.map((k) => workingDir(owner, k.id)));
   const binDir = str(s.paths.binDir) ? s.paths.binDir : undefined;
   const binaries = new Map(binDir === undefined ? [] : components.map((k) => [path.posix.join(binDir, k.binary), k.binary] as const));
