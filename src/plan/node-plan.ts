@@ -2,10 +2,10 @@
 // components the spec generates. install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
 import { stringify } from "yaml";
 import type { Component, Content, FileRow } from "../components/component.js";
-import { MODES, isSecret, unitName, workingDir } from "../components/layout.js";
+import { MODES, isSecret, unitName, unitPath, workingDir } from "../components/layout.js";
 import { SHARED_FILES } from "../components/layout.js";
 import { componentsOf, fileTarget } from "../components/registry.js";
-import { renderUnit } from "../render/unit.js";
+import { execPath, renderUnit } from "../render/unit.js";
 import { nodeKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
 import { renderVerifyScript } from "../render/verify-script.js";
@@ -119,8 +119,9 @@ export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version:
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
     files: rootfs.map((f) => ({ target: f.target!, mode: f.mode, units: f.components!.map(unitName) })),
-    dirs: components.map((k) => ({ path: workingDir(c, k.id), mode: 0o755 })),
+    dirs: components.map((k) => ({ path: workingDir(c, k.id), mode: 0o755, units: [unitName(k.id)] })),
     units: components.map((k) => unitName(k.id)),
+    components: components.map((k) => ({ id: k.id, unit: unitName(k.id), binary: execPath(k, c), unitFile: unitPath(k.id) })),
     version,
   });
   const install: PlannedFile = { path: "install.sh", mode: MODES.script, content: Buffer.from(script), secret: false };

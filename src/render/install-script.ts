@@ -10,14 +10,22 @@ export interface InstallScriptInput {
    *  its own unit); each one is among `units` below, and none (`[]`) is allowed for a file no unit reads. */
   files: { target: string; mode: number; units: string[] }[];
   /** Folders to create when missing with their modes (a unit's working dir...); every folder above them and above the
-   *  files is added (0755). Creating a folder restarts no unit. */
-  dirs: { path: string; mode: number }[];
+   *  files is added (0755). Creating a folder restarts no unit. `units`: the units it belongs to (`--only` creates it
+   *  for those; none: for every unit); an added parent folder belongs to the units of what lies below it. */
+  dirs: { path: string; mode: number; units?: string[] }[];
   /** Every systemd unit of the bundle, in start order (e.g. "kube-controller-manager.service"): install.sh enables
    *  each one and restarts it when one of its files changed or it is not active. Non-empty, no name twice. */
   units: string[];
+  /** The component of each unit, for `--only` and `--json`: its id, the binary its unit runs (checked before anything
+   *  is touched; "" for none) and its unit file's target. Default: id = the unit's name without ".service", no binary,
+   *  the unit file in /etc/systemd/system. */
+  components?: { id: string; unit: string; binary: string; unitFile: string }[];
   /** kubebundle's version, shown by the script. */
   version: string;
 }
+
+/** COMPONENT_ID_RE: a component id install.sh's --only accepts (a unit name's characters; never a leading "-"). */
+const COMPONENT_ID_RE = /^(?!-)[A-Za-z0-9@._-]+$/;
 
 /** UNIT_NAME_RE: a systemd service name install.sh accepts (no leading "-": it would read as an option of systemctl). */
 export const UNIT_NAME_RE = /^(?!-)[A-Za-z0-9@._-]+\.service$/;
@@ -39,15 +47,44 @@ export function renderInstallScript(input: InstallScriptInput): string {
   }));
   const targets = new Set(files.map((f) => f.target));
   if (targets.size !== files.length) throw new Error("install.sh: a target is listed twice");
-  const dirs = new Map(input.dirs.map((d) => [absolutePath(d.path, "install.sh"), d.mode] as const));
-  for (const p of parentDirs([...targets, ...dirs.keys()])) if (!dirs.has(p)) dirs.set(p, 0o755);
+  const dirs = new Map(input.dirs.map((d) => [absolutePath(d.path, "install.sh"), { mode: d.mode, units: d.units ?? [], declared: true }] as const));
   for (const t of targets) if (dirs.has(t)) throw new Error(`install.sh: ${t} is both a file and a folder`);
+  // What each path belongs to, for the parent folders added below.
+  const owners = new Map<string, string[]>([...files.map((f) => [f.target, f.units.split(" ").filter(Boolean)] as const), ...[...dirs].map(([p, d]) => [p, d.units] as const)]);
+  for (const p of parentDirs([...targets, ...dirs.keys()])) {
+    if (dirs.has(p)) continue;
+    const below = [...owners].filter(([q]) => q.startsWith(`${p}/`)).map(([, u]) => u);
+    dirs.set(p, { mode: 0o755, units: below.some((u) => u.length === 0) ? [] : [...new Set(below.flat())], declared: false });
+  }
   const sorted = [...dirs].sort(([a], [b]) => byteOrder(a, b));
-  const locals = { ...input, files, dirs: sorted.map(([p, m]) => ({ path: p, mode: octalMode(m) })), q: shellQuote };
+  const order = (units: string[]) => input.units.filter((u) => units.includes(u)).join(" ");
+  const components = componentsOf(input);
+  const locals = { ...input, files, components, dirs: sorted.map(([p, d]) => ({ path: p, mode: octalMode(d.mode), units: order(d.units), kept: d.declared ? "keep" : "" })), q: shellQuote };
   return renderTemplate("install.sh.ejs", locals);
 }
 
 // --- internal ---
+
+/** componentsOf: the input's components, in unit order (defaults as InstallScriptInput.components says); throws unless
+ *  there is exactly one per unit, each id valid and used once. */
+function componentsOf(input: InstallScriptInput): { id: string; unit: string; binary: string; unitFile: string }[] {
+  const given = input.components ?? input.units.map((u) => ({ id: u.replace(/\.service$/, ""), unit: u, binary: "", unitFile: `/etc/systemd/system/${u}` }));
+  const list = input.units.map((u) => {
+    const k = given.filter((g) => g.unit === u);
+    if (k.length !== 1) throw new Error(`install.sh: unit ${u} needs exactly one component (has ${k.length})`);
+    return k[0]!;
+  });
+  if (given.length !== list.length) throw new Error("install.sh: a component names a unit that is not one of the bundle's units");
+  const ids = new Set<string>();
+  for (const k of list) {
+    if (!COMPONENT_ID_RE.test(k.id)) throw new Error(`install.sh: bad component id ${JSON.stringify(k.id)}`);
+    if (ids.has(k.id)) throw new Error(`install.sh: component ${k.id} is listed twice`);
+    ids.add(k.id);
+    if (k.binary !== "") absolutePath(k.binary, "install.sh");
+    absolutePath(k.unitFile, "install.sh");
+  }
+  return list;
+}
 
 /** checkUnits: throws unless `units` is non-empty, each name a service name (UNIT_NAME_RE) listed once, and every file
  *  names only units of `units`, each once. */

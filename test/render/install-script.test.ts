@@ -188,7 +188,8 @@ render("should list every unit in start order, and each file's units in that ord
   const arrayOf = (text: string, name: string) => new RegExp(`readonly ${name}=\\(\n([^)]*)\\)`).exec(text)![1]!.trim().split("\n").map((l) => l.trim());
   const files = twoUnitFiles().map((f) => (f.units === BOTH ? { ...f, units: [SCHED, UNIT_NAME] } : f));
   const text = renderInstallScript(inputFor(files, "", NODE, BOTH));
-  assert.equal(arrayOf(text, "UNITS"), [`'${UNIT_NAME}'`, `'${SCHED}'`]);
+  // COMPONENTS rows: id, unit, binary ("" when not given), unit file.
+  assert.equal(arrayOf(text, "COMPONENTS"), [`'kube-controller-manager' '${UNIT_NAME}' '' '/etc/systemd/system/${UNIT_NAME}'`, `'kube-scheduler' '${SCHED}' '' '/etc/systemd/system/${SCHED}'`]);
   const rows = arrayOf(text, "FILES");
   assert.is(rows.length, files.length);
   assert.ok(rows.includes(`'/etc/kubernetes/cert/ca.pem' '0644' '${UNIT_NAME} ${SCHED}'`), rows.join("\n"));
@@ -205,14 +206,15 @@ render("should refuse an empty unit list, a bad or repeated unit name, and a fil
   for (const bad of ["kube-scheduler", "kube-scheduler.socket", "a b.service", "-x.service", "x.service\nrm -rf /", "x'y.service", "$(id).service", ".service"]) {
     assert.throws(() => renderInstallScript({ ...base, units: [bad] }), /bad unit name/, JSON.stringify(bad));
   }
-  assert.ok(renderInstallScript({ ...base, units: ["x@a.b_c-1.service"], files: [] }).includes("  'x@a.b_c-1.service'\n"));
+  assert.ok(renderInstallScript({ ...base, units: ["x@a.b_c-1.service"], files: [] }).includes("  'x@a.b_c-1' 'x@a.b_c-1.service' ''"));
   assert.throws(() => renderInstallScript({ ...base, units: [UNIT_NAME, SCHED, UNIT_NAME] }), /unit kube-controller-manager\.service is listed twice/);
   assert.throws(() => renderInstallScript({ ...base, units: [UNIT_NAME] }), /\/etc\/kubernetes\/cert\/ca\.pem names unit "kube-scheduler\.service", which is not one of the bundle's units \(kube-controller-manager\.service\)/);
   assert.throws(() => renderInstallScript({ ...base, files: [{ target: "/x", mode: 0o644, units: [SCHED, SCHED] }] }), /\/x names unit kube-scheduler\.service twice/);
 });
 
 render("should list dirs parents first: every folder above the targets and the given dirs, and the given dirs with their modes", () => {
-  const dirsOf = (text: string) => /readonly DIRS=\(\n([^)]*)\)/.exec(text)![1]!.trim().split("\n").map((l) => l.trim());
+  // The first two words of each row: path and mode (the units and the keep mark follow).
+  const dirsOf = (text: string) => /readonly DIRS=\(\n([^)]*)\)/.exec(text)![1]!.trim().split("\n").map((l) => l.trim().split(" ").slice(0, 2).join(" "));
   const work = "/data/k8s/k8s/kube-controller-manager";
   const all = (workMode: string) =>
     ["/data", "/data/k8s", "/data/k8s/k8s", work, "/etc", "/etc/kubernetes", "/etc/kubernetes/cert", "/etc/systemd", "/etc/systemd/system"].map(
