@@ -65,6 +65,21 @@ export interface LeaderElection {
   retryPeriodSeconds: number;
 }
 
+/** HealthGate: what the rollout (out/ansible/site.yml) waits for on a host after installing a component there. */
+export type HealthGate =
+  /** GET https://<serving host>:<port><path> (servingOf) answers 200, the server checked against file row `ca`; `cert` and
+   *  `key`: file rows of a client certificate to present (absent: anonymous). */
+  | { kind: "https"; path: string; ca: string; cert?: string; key?: string }
+  /** A command on the host that exits 0 (its argv, paths as on the node). */
+  | { kind: "command"; argv(c: Cluster, node: ClusterNode): string[] };
+
+/** Rollout: how out/ansible/site.yml rolls a component out: one host at a time, each waiting for `gate`, except on a new
+ *  cluster (kubebundle_new_cluster=true) when `allAtOnceOnNewCluster` (a member that waits for its peers to start). */
+export interface Rollout {
+  allAtOnceOnNewCluster: boolean;
+  gate: HealthGate;
+}
+
 /** Component: one row of the registry. */
 export interface Component {
   /** The id: names its folder, its unit, its lock object in kube-system and its working dir. */
@@ -91,6 +106,8 @@ export interface Component {
   leaderElectionFlags?: { "leader-elect-lease-duration": string; "leader-elect-renew-deadline": string; "leader-elect-retry-period": string };
   /** The ids of the files verify.sh reads: the CA of its serving certificate, its client certificate and key, its kubeconfig. */
   verifyFiles: { ca: string; cert: string; key: string; kubeconfig: string };
+  /** How the Ansible rollout installs it host by host, and what it waits for. */
+  rollout: Rollout;
   /** Its leader election as check-ha.sh reads it. */
   leader(c: Cluster): LeaderElection;
 }

@@ -47,7 +47,7 @@ export function renderInstallScript(input: InstallScriptInput): string {
   }));
   const targets = new Set(files.map((f) => f.target));
   if (targets.size !== files.length) throw new Error("install.sh: a target is listed twice");
-  const dirs = new Map(input.dirs.map((d) => [absolutePath(d.path, "install.sh"), { mode: d.mode, units: d.units ?? [], declared: true }] as const));
+  const dirs = new Map(input.dirs.map((d) => [absolutePath(d.path, "install.sh"), { mode: d.mode, units: d.units ?? [], declared: true as boolean }] as const));
   for (const t of targets) if (dirs.has(t)) throw new Error(`install.sh: ${t} is both a file and a folder`);
   // What each path belongs to, for the parent folders added below.
   const owners = new Map<string, string[]>([...files.map((f) => [f.target, f.units.split(" ").filter(Boolean)] as const), ...[...dirs].map(([p, d]) => [p, d.units] as const)]);

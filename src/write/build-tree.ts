@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { planNode, type NodePlan } from "../plan/node-plan.js";
 import { planAdmin } from "../plan/admin-plan.js";
+import { planAnsible } from "../plan/ansible-plan.js";
 import { buildTar, gzipPinned } from "./tarball.js";
 import { TAR_FORMAT } from "./tar-options.js";
 import { GITIGNORE } from "./gitignore.js";
@@ -88,7 +89,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     return pair;
   };
   const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version));
-  for (const f of planAdmin(c, { ca: certs("ca"), admin: certs("admin") }, input.version)) tree.set(f.path, { mode: f.mode, content: f.content });
+  for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin") }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
     for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });

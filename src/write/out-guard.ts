@@ -29,6 +29,7 @@ const TOP_KINDS: Record<string, "file" | "folder"> = {
   nodes: "folder",
   bundles: "folder",
   admin: "folder",
+  ansible: "folder",
 };
 
 /** kindOf: "file", "folder", "symbolic link" or another kind of entry for `p`; undefined when nothing is there. */

@@ -16,7 +16,7 @@ export interface TreeFile {
 export type OutTree = Map<string, TreeFile>;
 
 /** MANAGED: top-level names kubebundle owns in out/; anything else there is the user's and is kept. */
-export const MANAGED = new Set([".gitignore", "manifest.json", "pki", "nodes", "bundles", "admin", "check-ha.sh"]);
+export const MANAGED = new Set([".gitignore", "manifest.json", "pki", "nodes", "bundles", "admin", "ansible", "check-ha.sh"]);
 
 /** DIR_MODES: folders with a mode other than 0755 (pki/ and admin/ hold keys). */
 const DIR_MODES: Record<string, number> = { pki: 0o700, admin: 0o700 };

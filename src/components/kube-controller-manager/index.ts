@@ -56,6 +56,8 @@ export const kubeControllerManager = {
     "leader-elect-renew-deadline": KCM_BUILTIN["leader-elect-renew-deadline"],
     "leader-elect-retry-period": KCM_BUILTIN["leader-elect-retry-period"],
   },
+  // /healthz is on the always-allowed paths of the delegated authorizer: no client certificate needed.
+  rollout: { allAtOnceOnNewCluster: false, gate: { kind: "https", path: "/healthz", ca: "ca-cert" } },
   verifyFiles: { ca: "ca-cert", cert: "kcm-cert", key: "kcm-key", kubeconfig: "kcm-kubeconfig" },
   leader,
 } as const satisfies Component;

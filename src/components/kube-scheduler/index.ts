@@ -26,6 +26,8 @@ export const kubeScheduler = {
   knownFlags: KNOWN_FLAGS,
   flags: SCHEDULER,
   builtin: { "secure-port": "10259", "bind-address": "0.0.0.0", port: "10251" },
+  // /healthz is on the always-allowed paths of the delegated authorizer: no client certificate needed.
+  rollout: { allAtOnceOnNewCluster: false, gate: { kind: "https", path: "/healthz", ca: "ca-cert" } },
   verifyFiles: { ca: "ca-cert", cert: "sched-cert", key: "sched-key", kubeconfig: "sched-kubeconfig" },
   // The configuration's leaderElection keeps client-go's defaults: a 15 s lease, a 2 s retry period; the lock is an Endpoints
   // annotation on 1.16, a Lease (or the endpointsleases hybrid, which keeps it in a Lease too) from 1.17.
