@@ -67,7 +67,7 @@ const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("he
 
 /** spkiFingerprint: sha256 of a public key's SPKI DER. */
 export function spkiFingerprint(key: KeyObject): string {
-  return sha256(createPublicKey(key).export({ type: "spki", format: "der" }));
+  return sha256((key.type === "public" ? key : createPublicKey(key)).export({ type: "spki", format: "der" }));
 }
 
 /** readEncryptionKey: the base64 text of a stored key file (one line, 32 bytes); InputError naming the file otherwise. */
