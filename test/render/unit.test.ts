@@ -173,9 +173,13 @@ function systemdArgv(units: Record<string, { text: string; exec: string }>): Map
       SYSTEMD_LOG_TARGET: "console",
       SYSTEMD_UNIT_PATH: `${root.dir}/etc/systemd/system:${root.dir}/usr/lib/systemd/system`,
     };
+    // The dump of every unit is about 1 MiB, spawnSync's default maxBuffer: past it the output is cut (ENOBUFS) and units
+    // go missing from the parse, depending on the length of the temporary folder's name.
+    const opts = { encoding: "utf8" as const, env, maxBuffer: 64 * 1024 * 1024 };
     const r = asRoot
-      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...cmd], { encoding: "utf8", env })
-      : spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8", env });
+      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...cmd], opts)
+      : spawnSync(cmd[0]!, cmd.slice(1), opts);
+    assert.is(r.error, undefined, `systemd --test: ${r.error}`);
     assert.is(r.status, 0, `systemd --test failed: ${r.stderr}`);
     const out = new Map<string, string[]>();
     for (const block of r.stdout.split("\n\t-> Unit ").slice(1)) {
