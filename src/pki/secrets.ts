@@ -6,6 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { ENCRYPTION_KEY_BYTES } from "../components/kube-apiserver/config.js";
 import { keyTypeName, keyTypeOf, newKeyObject, sameKeyType, type KeyType } from "./keys.js";
 import type { PkiEvent } from "./reconcile.js";
 import { pkiPath, type PkiFiles } from "./state.js";
@@ -18,8 +19,6 @@ export const SECRET_FILE_NAMES: readonly string[] = Object.values(SECRET_FILES);
 /** SECRET_IDS: the ids of the secrets in the manifest's record and in events. */
 export const SECRET_IDS = { encryptionKey: "encryption-key", serviceAccount: "service-account-key" } as const;
 
-/** ENCRYPTION_KEY_BYTES: AES-256 / secretbox key length. */
-export const ENCRYPTION_KEY_BYTES = 32;
 
 /** RecordedSecret: a secret the last run's manifest lists (read defensively: the manifest may have been edited by hand):
  *  its id and a fingerprint (sha256 hex: of the key file for the encryption key, of the public key's SPKI DER for the
