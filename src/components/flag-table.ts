@@ -30,6 +30,8 @@ export interface FlagRow {
   bool?: true;
   /** Flags that must never be set together with this one, and why. */
   neverWith?: { flags: readonly string[]; why: string };
+  /** Emitted by default only when this says so (a setting of the spec, a release after the flag's `since`); absent: always. */
+  when?: (cluster: Cluster) => boolean;
 }
 
 /** ValueRule: values of a flag that releases refuse, from `refusedIn` on or before `since`, and the value to use instead. */
@@ -94,7 +96,9 @@ export function flagRow(table: FlagTable, flag: string): FlagRow | undefined {
 /** defaultFlags: the flags the target release gets by default, in table order, with their values for one node. */
 export function defaultFlags(table: FlagTable, ctx: FlagContext): Map<string, string> {
   const flags = new Map<string, string>();
-  for (const row of table.flags) if (isEmittedIn(row, ctx.cluster.version)) flags.set(row.flag, row.value!(ctx));
+  for (const row of table.flags) {
+    if (isEmittedIn(row, ctx.cluster.version) && (row.when?.(ctx.cluster) ?? true)) flags.set(row.flag, row.value!(ctx));
+  }
   return flags;
 }
 

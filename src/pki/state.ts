@@ -9,9 +9,11 @@ export type PkiFiles = Map<string, string>;
 
 const folders = new WeakMap<PkiFiles, string>();
 
-/** readPkiDir: every `<dir>/*.pem` by file name, sorted; an empty map (still naming `dir` in messages) when the folder does not exist. Each file goes through
- *  readInputFile: a FIFO, a device (also behind a symlink), a folder named x.pem or a file over CAPS.pem is an InputError. */
-export function readPkiDir(dir: string): PkiFiles {
+/** readPkiDir: every `<dir>/*.pem` by file name, and the files named in `extra` that exist (the secrets that are not
+ *  certificates: src/pki/secrets.ts SECRET_FILES), sorted; an empty map (still naming `dir` in messages) when the folder
+ *  does not exist. Each file goes through readInputFile: a FIFO, a device (also behind a symlink), a folder named x.pem or
+ *  a file over CAPS.pem is an InputError. */
+export function readPkiDir(dir: string, extra: readonly string[] = []): PkiFiles {
   const files: PkiFiles = new Map();
   let names: string[];
   try {
@@ -28,7 +30,7 @@ export function readPkiDir(dir: string): PkiFiles {
     }
     throw new InputError("pki-state-unreadable", `${dir}: cannot be read (${code ?? String(e)})`);
   }
-  for (const name of names.filter((n) => n.endsWith(".pem")).sort()) {
+  for (const name of names.filter((n) => n.endsWith(".pem") || extra.includes(n)).sort()) {
     const text = readInputFile(path.join(dir, name), { what: "a PEM file", cap: CAPS.pem, code: "pki-state" });
     files.set(name, text.toString("utf8"));
   }

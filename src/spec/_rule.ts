@@ -17,3 +17,5 @@ export const str = (v: unknown): v is string => typeof v === "string";
 /** err: an error-severity problem. */
 export const err = (pointer: string, message: string, hint?: string): SpecProblem =>
   hint === undefined ? { pointer, message, severity: "error" } : { pointer, message, hint, severity: "error" };
+/** RFC1123_NAME: a host name of RFC 1123 labels (letters, digits, inner "-"; 1-63 each), at most 253 characters. */
+export const RFC1123_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -20,6 +20,10 @@ export const PATTERNS = {
   cidr: "^[0-9A-Fa-f:.]+/(0|[1-9][0-9]{0,2})$",
   /** An https URL of a host (an RFC 1123 name, an IPv4 address or a bracketed IPv6 one) and an optional port. */
   endpoint: "^https://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[1-9][0-9]{0,4})?/?$",
+  /** A DNS domain of DNS-1123 labels without a trailing dot: the cluster's DNS domain. */
+  dnsDomain: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$",
+  /** A NodePort range `low-high` as kube-apiserver's --service-node-port-range reads it (the rules check the bounds and order). */
+  portRange: "^[1-9][0-9]{0,4}-[1-9][0-9]{0,4}$",
   /** A flag name without the leading "--". */
   flagName: "^[a-z0-9][a-z0-9-]*$",
   /** A flag value: the characters flag values need, none a shell or systemd reads. */
@@ -29,7 +33,7 @@ export const PATTERNS = {
 } as const;
 
 /** LIMITS: the documented bounds the schema sets on sizes. */
-export const LIMITS = { nodePath: 1024, extraArgs: 100, flagName: 100, flagValue: 4096 } as const;
+export const LIMITS = { nodePath: 1024, extraArgs: 100, flagName: 100, flagValue: 4096, extraSANs: 100, sanName: 253 } as const;
 
 const name = {
   type: "object",
@@ -101,6 +105,14 @@ export const clusterSchema = {
       default: ["kube-controller-manager", "kube-scheduler"],
       description: "The components to generate, each on every node (default: all of them), written in any order and generated in rollout order.",
     },
+    clusterDomain: {
+      type: "string",
+      pattern: PATTERNS.dnsDomain,
+      maxLength: 253,
+      default: "cluster.local",
+      description:
+        "The cluster's DNS domain (`cluster.local`), without a trailing dot: the apiserver certificate names `kubernetes.default.svc.<clusterDomain>` and the service-account issuer is `https://kubernetes.default.svc.<clusterDomain>`.",
+    },
     serviceCIDR: {
       type: "string",
       format: "cidr",
@@ -111,7 +123,7 @@ export const clusterSchema = {
       type: "object",
       default: {},
       additionalProperties: false,
-      description: "How the components reach kube-apiserver.",
+      description: "kube-apiserver settings, and how the components reach it.",
       properties: {
         port: {
           type: "integer",
@@ -125,8 +137,42 @@ export const clusterSchema = {
           pattern: PATTERNS.endpoint,
           default: null,
           description:
-            "An https URL (e.g. `https://10.0.0.100:8443`) every kubeconfig uses; null: each node's kubeconfig points at `https://<node ip>:<port>`.",
+            "An https URL (e.g. `https://10.0.0.100:8443`) every kubeconfig uses; null: each node's kubeconfig points at `https://<node ip>:<port>`. Its host is a SAN of every apiserver certificate.",
         },
+        extraSANs: {
+          type: "array",
+          default: [],
+          uniqueItems: true,
+          maxItems: LIMITS.extraSANs,
+          items: { type: "string", minLength: 1, maxLength: LIMITS.sanName, description: "An IPv4 or IPv6 address, or a DNS name of RFC 1123 labels (no trailing dot)." },
+          description: "More SANs of every apiserver serving certificate (a load balancer's name or address), IPs and DNS names.",
+        },
+        serviceNodePortRange: {
+          type: "string",
+          pattern: PATTERNS.portRange,
+          default: "30000-32767",
+          description: "NodePort range `low-high` (`--service-node-port-range`), as the guide's NODE_PORT_RANGE.",
+        },
+        encryption: {
+          type: "object",
+          default: {},
+          additionalProperties: false,
+          description: "Encryption at rest of Secrets (`encryption-config.yaml`); the 32-byte key is made once and kept in out/pki.",
+          properties: {
+            provider: {
+              type: "string",
+              enum: ["aescbc", "secretbox", "aesgcm"],
+              default: "aescbc",
+              description: "`aescbc` (the guide's), `secretbox` or `aesgcm` (every release 1.16-1.37 has the three).",
+            },
+          },
+        },
+        audit: {
+          type: "boolean",
+          default: true,
+          description: "Write the audit log with the guide's policy (`audit-policy.yaml`); false turns auditing off.",
+        },
+        extraArgs,
       },
     },
     paths: {

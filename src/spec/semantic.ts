@@ -5,7 +5,8 @@ import { durationHint, durationProblem, parseDuration } from "./duration.js";
 import { isSupported, parseVersion, SUPPORTED, minorOf } from "../components/release.js";
 import type { SpecProblem } from "./schema-validator.js";
 import { PATTERNS } from "./schema.js";
-import { err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
+import { RFC1123_NAME, err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
+import { admissionPlugins, clusterDomain, extraSANs, featureGates, nodePortRange } from "./apiserver-rules.js";
 import { extraArgs, insecurePort, ports } from "./flag-rules.js";
 import { overlaps, paths } from "./path-rules.js";
 
@@ -89,8 +90,6 @@ const serviceCIDR: Rule = (s, out) => {
   });
 };
 
-/** RFC1123_NAME: a host name of RFC 1123 labels (letters, digits, inner "-"; 1-63 each), at most 253 characters. */
-const RFC1123_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 /** ENDPOINT_PARTS: host and optional port of an https URL as written (the URL parser would rewrite both). */
 const ENDPOINT_PARTS = /^https:\/\/(\[[^\]/]*\]|[^:/?#[\]]*)(?::([^/?#]*))?\/?$/i;
 
@@ -201,7 +200,10 @@ const ignoredFields: Rule = (s, out) => {
 };
 
 /** RULES: every semantic rule, in the order problems are reported. */
-const RULES: readonly Rule[] = [clusterName, version, serviceCIDR, endpoint, paths, overlaps, keySpec, expiries, names, nodes, ports, insecurePort, extraArgs];
+const RULES: readonly Rule[] = [
+  clusterName, clusterDomain, version, serviceCIDR, endpoint, extraSANs, nodePortRange, paths, overlaps, keySpec, expiries, names, nodes, ports, insecurePort, extraArgs,
+  admissionPlugins, featureGates,
+];
 
 /** semanticProblems: every rule's problems for a spec that may still be schema-invalid. */
 export function semanticProblems(spec: unknown): SpecProblem[] {

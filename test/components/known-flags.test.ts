@@ -3,6 +3,8 @@ import * as assert from "uvu/assert";
 import type { KnownFlag } from "../../src/components/known-flags.js";
 import { KNOWN_FLAGS as KCM_KNOWN } from "../../src/components/kube-controller-manager/known-flags.js";
 import { KNOWN_FLAGS as SCHEDULER_KNOWN } from "../../src/components/kube-scheduler/known-flags.js";
+import { KNOWN_FLAGS as APISERVER_KNOWN } from "../../src/components/kube-apiserver/known-flags.js";
+import { APISERVER_FLAGS } from "../../src/components/kube-apiserver/flags.js";
 import { KCM_FLAGS } from "../../src/components/kube-controller-manager/flags.js";
 import { compareMinor, parseVersion, SUPPORTED } from "../../src/components/release.js";
 
@@ -10,6 +12,7 @@ const rel = (m: string) => parseVersion(m)!;
 const TABLES: ReadonlyArray<[string, readonly KnownFlag[]]> = [
   ["kube-controller-manager", KCM_KNOWN],
   ["kube-scheduler", SCHEDULER_KNOWN],
+  ["kube-apiserver", APISERVER_KNOWN],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +63,20 @@ shape("should list every kube-controller-manager flag-table row with the table's
     assert.is(k!.since, row.since, `--${row.flag}.since`);
     assert.is(k!.removedIn, row.removedIn, `--${row.flag}.removedIn`);
   }
+});
+
+shape("should list every kube-apiserver flag-table row with the table's releases, and none of the delegated or leader-election flags", () => {
+  const known = new Map(APISERVER_KNOWN.map((r) => [r.flag, r]));
+  for (const row of APISERVER_FLAGS) {
+    const k = known.get(row.flag);
+    assert.ok(k, `--${row.flag} is in APISERVER_FLAGS but not in the known list`);
+    assert.is(k!.since, row.since, `--${row.flag}.since`);
+    assert.is(k!.removedIn, row.removedIn, `--${row.flag}.removedIn`);
+  }
+  for (const flag of ["authentication-kubeconfig", "authorization-kubeconfig", "leader-elect", "leader-elect-lease-duration"]) assert.not.ok(known.has(flag), flag);
+  assert.is(known.get("insecure-port")?.removedIn, "1.24");
+  assert.is(known.get("audit-dynamic-configuration")?.removedIn, "1.19");
+  assert.ok(known.get("audit-webhook-truncate-enabled") && known.get("audit-log-batch-max-size"), "the audit backends' per-backend flags");
 });
 
 shape("should date the removals the unit and extraArgs rules depend on", () => {

@@ -37,7 +37,8 @@ valid("should fill the contract's defaults into a minimal spec", () => {
   const s = cluster.spec;
   assert.is(s.clusterName, "kubernetes");
   assert.is(s.kubernetesVersion, "1.36.0");
-  assert.equal(s.apiServer, { port: 6443, endpoint: null });
+  assert.equal(s.apiServer, { port: 6443, endpoint: null, extraSANs: [], serviceNodePortRange: "30000-32767", encryption: { provider: "aescbc" }, audit: true, extraArgs: {} });
+  assert.is(s.clusterDomain, "cluster.local");
   assert.equal(s.paths, { binDir: "/opt/k8s/bin", certDir: "/etc/kubernetes/cert", configDir: "/etc/kubernetes", dataDir: "/data/k8s/k8s" });
   assert.is(s.pki.caCSR.CN, "kubernetes-ca");
   assert.equal(s.pki.names, [{ C: "CN", ST: "BeiJing", L: "BeiJing", OU: "opsnull" }]);

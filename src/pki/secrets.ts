@@ -1,0 +1,215 @@
+// The secrets of out/pki that are not certificates (design.md "Trust"): the encryption-at-rest key and the service-account
+// key pair. Made once and reused on every run, like the CAs; never replaced silently: a missing encryption key of a
+// cluster that had one is an InputError (its Secrets would be unreadable), a changed service-account key a warning (every
+// existing token stops verifying). Pure over the out/pki state (readPkiDir with SECRET_FILE_NAMES) and what the last
+// run's manifest recorded; writes nothing.
+import { createHash, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
+import path from "node:path";
+import { InputError } from "../errors.js";
+import { ENCRYPTION_KEY_BYTES } from "../components/kube-apiserver/config.js";
+import { keyTypeName, keyTypeOf, newKeyObject, sameKeyType, type KeyType } from "./keys.js";
+import type { PkiEvent } from "./reconcile.js";
+import { pkiPath, type PkiFiles } from "./state.js";
+
+/** SECRET_FILES: the secrets' file names in out/pki (kubeadm's names for the service-account pair). */
+export const SECRET_FILES = { encryptionKey: "encryption.key", saKey: "sa.key", saPub: "sa.pub" } as const;
+/** SECRET_FILE_NAMES: what readPkiDir must read besides the `*.pem` files. */
+export const SECRET_FILE_NAMES: readonly string[] = Object.values(SECRET_FILES);
+
+/** SECRET_IDS: the ids of the secrets in the manifest's record and in events. */
+export const SECRET_IDS = { encryptionKey: "encryption-key", serviceAccount: "service-account-key" } as const;
+
+
+/** RecordedSecret: a secret the last run's manifest lists (read defensively: the manifest may have been edited by hand):
+ *  its id and a fingerprint (sha256 hex: of the key file for the encryption key, of the public key's SPKI DER for the
+ *  service-account key). */
+export interface RecordedSecret {
+  id?: unknown;
+  sha256?: unknown;
+}
+
+/** SecretRecord: what the manifest keeps of a secret: no secret, only its id, file and fingerprint. */
+export interface SecretRecord {
+  id: string;
+  file: string;
+  sha256: string;
+}
+
+/** SecretsInput: what the secrets depend on. `caKeyPem` is the cluster CA's key, the service-account key with `single` trust. */
+export interface SecretsInput {
+  trust: "separate" | "single";
+  keyType: KeyType;
+  caKeyPem: string;
+  /** False when kube-apiserver is not generated: no encryption key is needed (an existing one is still kept). */
+  encryption: boolean;
+}
+
+/** SecretsDeps: where randomness and new keys come from (tests pass fixed ones). */
+export interface SecretsDeps {
+  randomBytes(n: number): Buffer;
+  newKey(type: KeyType): Promise<KeyObject>;
+}
+
+/** SecretsResult: the secrets' files for out/pki (previous bytes kept when reused), the values the nodes get, one event per
+ *  secret, the warnings to print, and the records for the manifest. */
+export interface SecretsResult {
+  files: PkiFiles;
+  /** base64 of the 32-byte key (what encryption-config.yaml holds); null when none is needed or kept. */
+  encryptionKey: string | null;
+  serviceAccount: { keyPem: string; pubPem: string; fingerprint: string };
+  events: PkiEvent[];
+  warnings: string[];
+  records: SecretRecord[];
+}
+
+const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+
+/** spkiFingerprint: sha256 of a public key's SPKI DER. */
+export function spkiFingerprint(key: KeyObject): string {
+  return sha256((key.type === "public" ? key : createPublicKey(key)).export({ type: "spki", format: "der" }));
+}
+
+/** readEncryptionKey: the base64 text of a stored key file (one line, 32 bytes); InputError naming the file otherwise. */
+function readEncryptionKey(text: string, file: string): string {
+  const line = text.replace(/\r?\n$/, "");
+  const bytes = Buffer.from(line, "base64");
+  if (!/^[A-Za-z0-9+/]+=*$/.test(line) || bytes.toString("base64") !== line || bytes.length !== ENCRYPTION_KEY_BYTES) {
+    throw new InputError(
+      "pki-state-damaged",
+      `${file}: not an encryption key (one line of base64 holding ${ENCRYPTION_KEY_BYTES} bytes); restore it from the backup of out/pki. ` +
+        `Writing another key would make every Secret the cluster stored unreadable`,
+    );
+  }
+  return line;
+}
+
+/** lostEncryptionKey: the refusal for a key the last run made and out/pki no longer holds. */
+function lostEncryptionKey(previous: PkiFiles): InputError {
+  const file = pkiPath(previous, SECRET_FILES.encryptionKey);
+  const pki = path.dirname(file);
+  const out = path.dirname(pki);
+  return new InputError(
+    "pki-state-lost",
+    `${file}: missing, but ${path.join(out, "manifest.json")} says the last run made the cluster's encryption-at-rest key there. ` +
+      `kubebundle never makes a new one silently: the cluster's Secrets are encrypted with it, and with another key they would be unreadable. ` +
+      `Restore ${file} from the backup of ${pki} (or copy the key1 secret of /etc/kubernetes/encryption-config.yaml on a control-plane node into it, base64 on one line); ` +
+      `to start a new cluster on purpose, remove ${out} or generate into another --out`,
+  );
+}
+
+/** resolveEncryptionKey: the stored key (kept byte for byte), else a new one unless the last run recorded one. */
+function resolveEncryptionKey(previous: PkiFiles, input: SecretsInput, recorded: readonly RecordedSecret[], deps: SecretsDeps, out: SecretsResult): void {
+  const name = SECRET_FILES.encryptionKey;
+  const stored = previous.get(name);
+  const id = SECRET_IDS.encryptionKey;
+  if (stored !== undefined) {
+    const key = readEncryptionKey(stored, pkiPath(previous, name));
+    out.files.set(name, stored);
+    out.encryptionKey = key;
+    out.events.push({ id, action: "reused", detail: `${name}: ${ENCRYPTION_KEY_BYTES}-byte key` });
+    out.records.push({ id, file: name, sha256: sha256(stored) });
+    return;
+  }
+  if (recorded.some((r) => r?.id === id)) throw lostEncryptionKey(previous);
+  if (!input.encryption) return;
+  const key = deps.randomBytes(ENCRYPTION_KEY_BYTES).toString("base64");
+  const text = `${key}\n`;
+  out.files.set(name, text);
+  out.encryptionKey = key;
+  out.events.push({ id, action: "created", reason: "missing", detail: `new ${ENCRYPTION_KEY_BYTES}-byte key in ${name}: back up out/pki, the cluster's Secrets cannot be read without it` });
+  out.records.push({ id, file: name, sha256: sha256(text) });
+}
+
+/** readPrivate, readPublic: a stored key file as a node key; InputError naming the file otherwise. */
+function readPrivate(text: string, file: string): KeyObject {
+  try {
+    return createPrivateKey({ key: text, format: "pem", passphrase: "" });
+  } catch {
+    throw new InputError("pki-state-damaged", `${file}: not an unencrypted PEM private key; restore it from the backup of out/pki, or remove it and sa.pub to make a new service-account key pair (every existing token stops verifying)`);
+  }
+}
+
+function readPublic(text: string, file: string): KeyObject {
+  try {
+    return createPublicKey({ key: text, format: "pem" });
+  } catch {
+    throw new InputError("pki-state-damaged", `${file}: not a PEM public key; remove it: kubebundle writes it again from sa.key`);
+  }
+}
+
+const pkcs8 = (k: KeyObject) => k.export({ type: "pkcs8", format: "pem" }).toString();
+const spkiPem = (k: KeyObject) => createPublicKey(k).export({ type: "spki", format: "pem" }).toString();
+
+/** resolveServiceAccount: with `separate` trust sa.key/sa.pub (reused; sa.pub written again from sa.key when missing or not
+ *  its pair; a new pair of `pki.key`'s algorithm when sa.key is missing); with `single` the CA key (a stored pair is kept
+ *  in out/pki, unused, so that going back to `separate` finds it). A verifying key other than the one the last run recorded
+ *  is a warning. */
+async function resolveServiceAccount(previous: PkiFiles, input: SecretsInput, recorded: readonly RecordedSecret[], deps: SecretsDeps, out: SecretsResult): Promise<void> {
+  const id = SECRET_IDS.serviceAccount;
+  const keyText = previous.get(SECRET_FILES.saKey);
+  const pubText = previous.get(SECRET_FILES.saPub);
+  let key: KeyObject;
+  let detail: string;
+  let action: PkiEvent["action"] = "reused";
+  if (input.trust === "single") {
+    key = readPrivate(input.caKeyPem, "the cluster CA key");
+    detail = "the cluster CA key signs service-account tokens (pki.trust single)";
+    if (keyText !== undefined) {
+      out.files.set(SECRET_FILES.saKey, keyText);
+      if (pubText !== undefined) out.files.set(SECRET_FILES.saPub, pubText);
+      detail += `; ${SECRET_FILES.saKey} kept in out/pki, unused`;
+    }
+  } else if (keyText !== undefined) {
+    key = readPrivate(keyText, pkiPath(previous, SECRET_FILES.saKey));
+    const type = keyTypeOf(key);
+    if (!type) throw new InputError("pki-state-damaged", `${pkiPath(previous, SECRET_FILES.saKey)}: a ${key.asymmetricKeyType} key cannot sign service-account tokens here; use rsa or ecdsa P-256/P-384`);
+    out.files.set(SECRET_FILES.saKey, keyText);
+    const pubMatches = pubText !== undefined && spkiFingerprint(readPublic(pubText, pkiPath(previous, SECRET_FILES.saPub))) === spkiFingerprint(key);
+    out.files.set(SECRET_FILES.saPub, pubMatches ? pubText! : spkiPem(key));
+    detail = `${SECRET_FILES.saKey} (${keyTypeName(type)})`;
+    if (!pubMatches) detail += `; ${SECRET_FILES.saPub} written again from it`;
+    if (!sameKeyType(type, input.keyType)) detail += `; its key is ${keyTypeName(type)} while the spec asks for ${keyTypeName(input.keyType)}: kept (remove sa.key and sa.pub to make a new pair: every existing token stops verifying)`;
+  } else {
+    key = await deps.newKey(input.keyType);
+    out.files.set(SECRET_FILES.saKey, pkcs8(key));
+    out.files.set(SECRET_FILES.saPub, spkiPem(key));
+    action = "created";
+    detail = `new ${keyTypeName(input.keyType)} pair ${SECRET_FILES.saKey}, ${SECRET_FILES.saPub}`;
+  }
+  const fingerprint = spkiFingerprint(key);
+  const before = recorded.find((r) => r?.id === id)?.sha256;
+  if (typeof before === "string" && before !== fingerprint) {
+    out.warnings.push(
+      `the service-account signing key changed (${input.trust === "single" ? "now the cluster CA key" : `now ${SECRET_FILES.saKey}`}, public key sha256 ${fingerprint.slice(0, 16)}..., was ${before.slice(0, 16)}...): ` +
+        `every existing service-account token stops verifying once the apiservers run with it; pods get new tokens when they restart, ` +
+        `and tokens stored in Secrets must be recreated. Restore the previous key (out/pki backup) or set pki.trust back to keep them`,
+    );
+  }
+  out.events.push({ id, action, ...(action === "created" ? { reason: "missing" as const } : {}), detail });
+  out.records.push({ id, file: input.trust === "single" ? "ca-key.pem" : SECRET_FILES.saKey, sha256: fingerprint });
+  out.serviceAccount = { keyPem: input.trust === "single" ? input.caKeyPem : out.files.get(SECRET_FILES.saKey)!, pubPem: spkiPem(key), fingerprint };
+}
+
+/** resolveSecrets: the encryption key and the service-account key pair for this run, from out/pki (`previous`, read with
+ *  SECRET_FILE_NAMES) and the secrets the last run's manifest recorded. Throws InputError for a lost encryption key or a
+ *  damaged secret file; nothing is written. */
+export async function resolveSecrets(previous: PkiFiles, input: SecretsInput, recorded: readonly RecordedSecret[] = [], deps: SecretsDeps = realSecretsDeps()): Promise<SecretsResult> {
+  const out: SecretsResult = { files: new Map(), encryptionKey: null, serviceAccount: { keyPem: "", pubPem: "", fingerprint: "" }, events: [], warnings: [], records: [] };
+  resolveEncryptionKey(previous, input, recorded, deps, out);
+  await resolveServiceAccount(previous, input, recorded, deps, out);
+  return out;
+}
+
+/** recordedSecrets: the `secrets` list of the last run's manifest, read defensively ([] when absent or not a list). */
+export function recordedSecrets(manifest: unknown): RecordedSecret[] {
+  const list = typeof manifest === "object" && manifest !== null ? (manifest as { secrets?: unknown }).secrets : undefined;
+  return Array.isArray(list) ? list.filter((r): r is RecordedSecret => typeof r === "object" && r !== null) : [];
+}
+
+/** realSecretsDeps: node:crypto's randomBytes and OpenSSL keys. */
+export function realSecretsDeps(): SecretsDeps {
+  return {
+    randomBytes,
+    newKey: newKeyObject,
+  };
+}

@@ -1,0 +1,116 @@
+// Semantic rules of the apiServer section and clusterDomain: the cluster domain without a trailing dot, the extra SANs of the
+// apiserver certificate, the NodePort range, and in apiServer.extraArgs the admission plugin names and feature gates the
+// target release knows.
+import { RFC1123_NAME, err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
+import { closest } from "./_closest.js";
+import { parseIp } from "./ip.js";
+import { PATTERNS } from "./schema.js";
+import { isSupported, minorOf, parseVersion, compareMinor, type KubeVersion } from "../components/release.js";
+import { PLUGIN_LIST_FLAGS, pluginNameProblem } from "../components/kube-apiserver/admission.js";
+import { APISERVER, REMOVED_GATES } from "../components/kube-apiserver/flags.js";
+import { extraArgPointer } from "../components/flag-table.js";
+
+const DNS_DOMAIN = new RegExp(PATTERNS.dnsDomain);
+
+/** clusterDomain: a DNS domain of lower-case labels; a trailing dot (the guide's 2018 `cluster.local.`) is refused with the
+ *  name without it: Go clients compare certificate names without the dot. */
+export const clusterDomain: Rule = (s, out) => {
+  const v = s.clusterDomain;
+  if (!str(v) || DNS_DOMAIN.test(v)) return;
+  const at = "/clusterDomain";
+  const bare = v.replace(/\.+$/, "");
+  if (bare !== v && DNS_DOMAIN.test(bare)) {
+    out.push(err(at, `${q(v)} ends with a dot: write the domain without it (kubernetes.default.svc.${bare} is the name clients dial, and a certificate name with the dot does not match it)`, bare));
+  } else {
+    const lower = v.toLowerCase();
+    out.push(err(at, `${q(v)} is not a DNS domain of lower-case labels (letters, digits and inner "-", at most 63 each, joined by single dots)`, DNS_DOMAIN.test(lower) ? lower : "cluster.local"));
+  }
+};
+
+const apiOf = (s: Obj): Obj | undefined => (isObj(s.apiServer) ? s.apiServer : undefined);
+
+/** extraSANs: each entry an IP address or an RFC 1123 DNS name (no trailing dot, no wildcard, no port), once. */
+export const extraSANs: Rule = (s, out) => {
+  const list = apiOf(s)?.extraSANs;
+  if (!Array.isArray(list)) return;
+  const seen = new Map<string, number>();
+  list.forEach((v, i) => {
+    if (!str(v)) return;
+    const at = `/apiServer/extraSANs/${i}`;
+    if (hasControl(v)) return void out.push(err(at, "must not contain control characters"));
+    const ip = parseIp(v);
+    let key: string;
+    if (ip) {
+      if (ip.range === "unspecified") return void out.push(err(at, `${v} is the unspecified address; no client dials it`));
+      key = ip.text;
+    } else if (/^[0-9.]+$/.test(v)) {
+      return void out.push(err(at, `${q(v)} is not an IPv4 address`));
+    } else if (v.startsWith("[") && v.endsWith("]") && parseIp(v.slice(1, -1))) {
+      return void out.push(err(at, `${q(v)}: write the IPv6 address without brackets`, v.slice(1, -1)));
+    } else if (v.endsWith(".") && RFC1123_NAME.test(v.slice(0, -1))) {
+      return void out.push(err(at, `${q(v)} ends with a dot: Go clients compare names without it, so the certificate would not match`, v.slice(0, -1)));
+    } else if (!RFC1123_NAME.test(v)) {
+      return void out.push(err(at, `${q(v)} is neither an IP address nor a DNS name of RFC 1123 labels (letters, digits and inner "-", at most 63 each, joined by single dots; no wildcard, port or scheme)`));
+    } else key = v.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) out.push(err(at, `${q(v)} is also /apiServer/extraSANs/${first}`));
+    else seen.set(key, i);
+  });
+};
+
+/** nodePortRange: `low-high`, both ports 1-65535, low not above high (kube-apiserver refuses the range otherwise). */
+export const nodePortRange: Rule = (s, out) => {
+  const v = apiOf(s)?.serviceNodePortRange;
+  if (!str(v)) return;
+  const at = "/apiServer/serviceNodePortRange";
+  const m = /^([0-9]+)-([0-9]+)$/.exec(v);
+  if (!m) return void out.push(err(at, `${q(v)} is not a port range low-high such as 30000-32767`, "30000-32767"));
+  const [low, high] = [Number(m[1]), Number(m[2])];
+  const bad = [low, high].find((p) => p < 1 || p > 65535 || String(p) !== (p === low ? m[1] : m[2]));
+  if (bad !== undefined) return void out.push(err(at, `${q(v)}: ${bad === low ? m[1] : m[2]} is not a port number 1-65535`, "30000-32767"));
+  if (low > high) out.push(err(at, `${q(v)}: the first port must not be above the last`, `${high}-${low}`));
+  const port = apiOf(s)?.port;
+  if (typeof port === "number" && port >= low && port <= high) {
+    out.push({ pointer: at, message: `${q(v)} holds apiServer.port ${port}: a NodePort Service could be given the apiserver's port`, severity: "warning" });
+  }
+};
+
+/** versionOf: the spec's supported target release, else null (the version rule reports the rest). */
+function versionOf(s: Obj): KubeVersion | null {
+  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
+  return v && isSupported(v) ? v : null;
+}
+
+const extraArgsOf = (s: Obj): Obj | undefined => {
+  const api = apiOf(s);
+  return api && isObj(api.extraArgs) ? api.extraArgs : undefined;
+};
+
+/** admissionPlugins: every name in apiServer.extraArgs' plugin lists known to the target release (kube-apiserver refuses
+ *  to start with an unknown one), reported at the extraArgs entry. */
+export const admissionPlugins: Rule = (s, out) => {
+  const args = extraArgsOf(s);
+  const v = versionOf(s);
+  if (!args || !v) return;
+  for (const flag of PLUGIN_LIST_FLAGS) {
+    const value = args[flag];
+    if (!str(value) || value === "") continue;
+    for (const name of value.split(",")) {
+      const p = name === "" ? { severity: "error" as const, message: `an empty plugin name (two commas or a trailing comma) in ${q(value)}` } : pluginNameProblem(name, v, closest);
+      if (p) out.push({ pointer: extraArgPointer(APISERVER, flag), message: `--${flag}: ${p.message}`, severity: p.severity, ...("hint" in p && p.hint ? { hint: p.hint } : {}) });
+    }
+  }
+};
+
+/** featureGates: gates of the guide's unit (DynamicAuditing) that the target release no longer knows, in --feature-gates. */
+export const featureGates: Rule = (s, out) => {
+  const value = extraArgsOf(s)?.["feature-gates"];
+  const v = versionOf(s);
+  if (!str(value) || !v) return;
+  for (const item of value.split(",")) {
+    const gate = REMOVED_GATES.find((g) => item.split("=")[0] === g.gate);
+    if (gate && compareMinor(v, parseVersion(gate.removedIn)!) >= 0) {
+      out.push(err(extraArgPointer(APISERVER, "feature-gates"), `--feature-gates: ${gate.gate} was removed in Kubernetes ${gate.removedIn} (target ${minorOf(v)}): ${gate.note}; kube-apiserver refuses to start with an unknown gate`));
+    }
+  }
+};
