@@ -15,6 +15,9 @@ export interface InstallScriptInput {
   /** Every systemd unit of the bundle, in start order (e.g. "kube-controller-manager.service"): install.sh enables
    *  each one and restarts it when one of its files changed or it is not active. Non-empty, no name twice. */
   units: string[];
+  /** Units of `units` whose first start may wait for other nodes: install.sh starts them with `--no-block` and accepts
+   *  "activating" as their state. */
+  noBlockUnits?: string[];
   /** kubebundle's version, shown by the script. */
   version: string;
 }
@@ -43,7 +46,8 @@ export function renderInstallScript(input: InstallScriptInput): string {
   for (const p of parentDirs([...targets, ...dirs.keys()])) if (!dirs.has(p)) dirs.set(p, 0o755);
   for (const t of targets) if (dirs.has(t)) throw new Error(`install.sh: ${t} is both a file and a folder`);
   const sorted = [...dirs].sort(([a], [b]) => byteOrder(a, b));
-  const locals = { ...input, files, dirs: sorted.map(([p, m]) => ({ path: p, mode: octalMode(m) })), q: shellQuote };
+  for (const u of input.noBlockUnits ?? []) if (!input.units.includes(u)) throw new Error(`install.sh: no-block unit ${u} is not one of the bundle's units`);
+  const locals = { ...input, noBlockUnits: input.noBlockUnits ?? [], files, dirs: sorted.map(([p, m]) => ({ path: p, mode: octalMode(m) })), q: shellQuote };
   return renderTemplate("install.sh.ejs", locals);
 }
 

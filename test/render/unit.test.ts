@@ -130,6 +130,8 @@ function unitRoot(units: Record<string, { text: string; exec: string }>): { dir:
     writeFileSync(exe, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   }
   writeFileSync(path.join(sys, "kubebundle-test.target"), `[Unit]\nWants=${Object.keys(units).join(" ")}\n`);
+  // The targets a unit orders itself after (etcd: network-online.target), as a system has them.
+  for (const t2 of ["network.target", "network-online.target"]) writeFileSync(path.join(sys, t2), "[Unit]\n");
   run("chmod", ["-R", "a+rX", t.dir]);
   chmodSync(t.dir, 0o755);
   return t;
@@ -174,8 +176,8 @@ function systemdArgv(units: Record<string, { text: string; exec: string }>): Map
       SYSTEMD_UNIT_PATH: `${root.dir}/etc/systemd/system:${root.dir}/usr/lib/systemd/system`,
     };
     const r = asRoot
-      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...cmd], { encoding: "utf8", env })
-      : spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8", env });
+      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...cmd], { encoding: "utf8", env, maxBuffer: 256 << 20 })
+      : spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8", env, maxBuffer: 256 << 20 });
     assert.is(r.status, 0, `systemd --test failed: ${r.stderr}`);
     const out = new Map<string, string[]>();
     for (const block of r.stdout.split("\n\t-> Unit ").slice(1)) {

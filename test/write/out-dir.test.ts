@@ -439,7 +439,7 @@ mounts("should fail a full disk with exit 2 naming out/, leaving out/ (or no out
     const r = inMountNs(t, `
 fill() { local free; free=$(df --output=avail -B1 "$1" | tail -1); head -c $((free - 65536)) /dev/zero >"$1/$2" 2>/dev/null || true; }
 O="$M/out"
-mount -t tmpfs -o size=1m kubebundle-test "$M"
+mount -t tmpfs -o size=3m kubebundle-test "$M"
 step first kb generate "$A" --out "$O" --quiet
 fill "$M" filler
 step full kb generate "$B" --out "$O" --quiet
