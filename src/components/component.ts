@@ -45,11 +45,19 @@ export interface CertDecl {
   caId: string;
   /** cfssl usage words. */
   profile: readonly Usage[];
-  /** CN and O (C, ST, L and OU come from pki.names). */
-  subject: { CN: string; O?: string };
+  /** CN and O (C, ST, L and OU come from pki.names); O absent: the CN; O null: no O (etcd's, as kubeadm's). */
+  subject: { CN: string; O?: string | null };
   /** SANs for a node (null for a cluster-scope row). */
   hosts(c: Cluster, node: ClusterNode | null): string[];
+  /** For a per-node row: the CN is the node's name (etcd's server and peer certificates, as kubeadm's), not subject.CN. */
+  nodeCN?: true;
 }
+
+/** Health: what a component's checks read. `healthz`: verify.sh GETs /healthz on its serving address (Serving, from
+ *  --secure-port/--bind-address), and it has a kubeconfig for the apiserver check. `etcd`: verify.sh asks the local member's
+ *  `endpoint health` on the client port with the health-check client, checks the client and peer listeners, and check-ha.sh
+ *  reads the member list and the leader instead of a leader-election lock. */
+export type Health = { kind: "healthz" } | { kind: "etcd"; clientPort(c: Cluster): number; peerPort(c: Cluster): number };
 
 /** Serving: where a component answers /healthz on a node. */
 export interface Serving {
@@ -88,8 +96,10 @@ export interface Component {
   binary: string;
   /** The spec section holding its settings and `extraArgs`. */
   section: Section;
-  /** The unit's [Unit] text. */
-  unit: { description: string; documentation: string };
+  /** The unit's text: [Unit] Description, Documentation, and when set After= and Wants=; [Service] Type= when not the
+   *  default `simple` (`notify`: the binary tells systemd when it is ready, as etcd does once it has joined a quorum), and
+   *  LimitNOFILE= (etcd holds a descriptor per client and peer connection). */
+  unit: { description: string; documentation: string; type?: "notify"; limitNOFILE?: number; after?: string; wants?: string };
   /** Its certificate rows. */
   certs: readonly CertDecl[];
   /** Every file of its own on a node (the shared CA files are the layout's). */
@@ -99,15 +109,26 @@ export interface Component {
   /** Every flag name the binary is known to accept, by release: an extraArgs name in neither this list nor the flag table is
    *  warned about (the lists are not every flag a binary has), with the closest known name. */
   knownFlags: readonly KnownFlag[];
-  /** The binary's own defaults of the flags the checks read back, in force when a flag is not on the command line. */
-  builtin: { "secure-port": string; "bind-address": string; /** The plain-HTTP port of old releases, where the table has --port. */ port?: string };
+  /** Data folders of its own (path, mode) that install.sh creates when missing and never touches once they exist (etcd's
+   *  data and WAL dirs, 0700); absent: only its working dir. */
+  dataDirs?(c: Cluster): { path: string; mode: number }[];
+  /** True when its first start may block until other nodes run too (an etcd member waits for a quorum): install.sh starts
+   *  it without waiting (`systemctl restart --no-block`) and reports its state, so nodes can be installed one by one. */
+  startsWithoutWaiting?: true;
+  /** What its checks read (default `healthz`). */
+  health?: Health;
+  /** The binary's own defaults of the flags the checks read back, in force when a flag is not on the command line; absent
+   *  where it serves no --secure-port (etcd: its listen URLs). */
+  builtin?: { "secure-port": string; "bind-address": string; /** The plain-HTTP port of old releases, where the table has --port. */ port?: string };
   /** Leader election set by --leader-elect-* flags (their built-in defaults), whose values the spec rules check; absent
    *  where a configuration file sets it. */
   leaderElectionFlags?: { "leader-elect-lease-duration": string; "leader-elect-renew-deadline": string; "leader-elect-retry-period": string };
-  /** The ids of the files verify.sh reads: the CA of its serving certificate, its client certificate and key, its kubeconfig. */
-  verifyFiles: { ca: string; cert: string; key: string; kubeconfig: string };
+  /** The ids of the files verify.sh reads: the CA of its serving certificate, its client certificate and key, its
+   *  kubeconfig (absent where it has none: etcd). */
+  verifyFiles: { ca: string; cert: string; key: string; kubeconfig?: string };
+  /** Its leader election (a lock in kube-system) as check-ha.sh reads it; absent for a component without one (etcd elects a
+   *  raft leader, which check-ha.sh reads from the member list; kube-apiserver has none). */
+  leader?(c: Cluster): LeaderElection;
   /** How the Ansible rollout installs it host by host, and what it waits for. */
   rollout: Rollout;
-  /** Its leader election as check-ha.sh reads it. */
-  leader(c: Cluster): LeaderElection;
 }

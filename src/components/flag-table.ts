@@ -53,7 +53,16 @@ export interface FlagTable {
   section: string;
   flags: readonly FlagRow[];
   valueRules: readonly ValueRule[];
+  /** The release axis of the rows' `since`/`until`/`removedIn` when it is not Kubernetes' (etcd's own releases): the
+   *  product named in messages, and the release a cluster, or a spec still being validated (null when unreadable), targets. */
+  release?: { product: string; of(c: Cluster): KubeVersion; ofSpec(spec: Record<string, unknown>): KubeVersion | null };
 }
+
+/** productOf: the name messages give the table's releases ("Kubernetes", "etcd"). */
+export const productOf = (table: FlagTable) => table.release?.product ?? "Kubernetes";
+
+/** releaseOf: the release of the table's axis a cluster targets (kubernetesVersion, or e.g. etcd.version). */
+export const releaseOf = (table: FlagTable, c: Cluster): KubeVersion => (table.release ? table.release.of(c) : c.version);
 
 // --- named questions about a row and a release ---
 
@@ -96,9 +105,8 @@ export function flagRow(table: FlagTable, flag: string): FlagRow | undefined {
 /** defaultFlags: the flags the target release gets by default, in table order, with their values for one node. */
 export function defaultFlags(table: FlagTable, ctx: FlagContext): Map<string, string> {
   const flags = new Map<string, string>();
-  for (const row of table.flags) {
-    if (isEmittedIn(row, ctx.cluster.version) && (row.when?.(ctx.cluster) ?? true)) flags.set(row.flag, row.value!(ctx));
-  }
+  const v = releaseOf(table, ctx.cluster);
+  for (const row of table.flags) if (isEmittedIn(row, v) && (row.when?.(ctx.cluster) ?? true)) flags.set(row.flag, row.value!(ctx));
   return flags;
 }
 
@@ -115,16 +123,17 @@ function releaseProblems(table: FlagTable, v: KubeVersion, flag: string): SpecPr
   const problem = (severity: SpecProblem["severity"], message: string, hint?: string): SpecProblem =>
     ({ pointer: extraArgPointer(table, flag), message, severity, ...(hint === undefined ? {} : { hint }) });
   if (!row) return [];
+  const product = productOf(table);
   if (isRemovedIn(row, v)) {
-    return [problem("error", `--${flag} was removed in Kubernetes ${row.removedIn} (${target}): ${instead(row)}`, row.replacedBy)];
+    return [problem("error", `--${flag} was removed in ${product} ${row.removedIn} (${target}): ${instead(row)}`, row.replacedBy)];
   }
   if (isNotYetIn(row, v)) {
     const before = table.flags.find((r) => r.replacedBy === flag);
     const use = before ? `: use --${before.flag}` : "";
-    return [problem("error", `--${flag} does not exist before Kubernetes ${row.since} (${target})${use}`, before?.flag)];
+    return [problem("error", `--${flag} does not exist before ${product} ${row.since} (${target})${use}`, before?.flag)];
   }
   if (isPastDefault(row, v)) {
-    return [problem("warning", `--${flag} is no longer set by default after Kubernetes ${row.until} (${target}) and is removed in ${row.removedIn}: ${instead(row)}`)];
+    return [problem("warning", `--${flag} is no longer set by default after ${product} ${row.until} (${target}) and is removed in ${row.removedIn}: ${instead(row)}`)];
   }
   return [];
 }
@@ -139,7 +148,7 @@ export function refusingRules(table: FlagTable, v: KubeVersion, flag: string, va
 /** valueProblems: an extraArgs value that the target release refuses (the table's value rules). */
 function valueProblems(table: FlagTable, v: KubeVersion, flag: string, value: string): SpecProblem[] {
   return refusingRules(table, v, flag, value).map((r) => {
-    const when = r.refusedIn !== undefined ? `is refused from Kubernetes ${r.refusedIn}` : `does not exist before Kubernetes ${r.since}`;
+    const when = r.refusedIn !== undefined ? `is refused from ${productOf(table)} ${r.refusedIn}` : `does not exist before ${productOf(table)} ${r.since}`;
     return { pointer: extraArgPointer(table, flag), message: `--${flag}=${value} ${when} (target ${minorOf(v)}): ${r.why}; use ${r.use}`, hint: r.use, severity: "error" as const };
   });
 }

@@ -2,12 +2,13 @@
 // a folder under src/components and a line here.
 import type { Component, FileRow } from "./component.js";
 import { SHARED_FILES, fileRow } from "./layout.js";
+import { etcd } from "./etcd/index.js";
 import { kubeControllerManager } from "./kube-controller-manager/index.js";
 import { kubeScheduler } from "./kube-scheduler/index.js";
 import type { HasPaths } from "./layout.js";
 
 /** REGISTRY: the rows, in rollout order. */
-export const REGISTRY = [kubeControllerManager, kubeScheduler] as const satisfies readonly Component[];
+export const REGISTRY = [etcd, kubeControllerManager, kubeScheduler] as const satisfies readonly Component[];
 
 /** ComponentId: the id of a row of the registry. */
 export type ComponentId = (typeof REGISTRY)[number]["id"];

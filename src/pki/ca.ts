@@ -5,10 +5,10 @@
 import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { CAPS, readInputFile } from "../input-file.js";
-import type { Cluster } from "../spec/cluster.js";
+import type { CaFiles, Cluster } from "../spec/cluster.js";
 import type { Duration } from "../spec/duration.js";
 import { isIssuedBy, readCertificate, type CertInfo } from "./certinfo.js";
-import { CERTS, certInstances, type CertRow } from "./certlist.js";
+import { certInstances, type CertRow } from "./certlist.js";
 import { realDeps, type Crypto, type PkiDeps } from "./deps.js";
 import { issue, type Signer } from "./issue.js";
 import { importKeyPair, isEncryptedPem, keyTypeName, readKeyObject, specKeyType } from "./keys.js";
@@ -47,10 +47,13 @@ function lostCa(row: CertRow, previous: PkiFiles, missing: string[], recorded: R
   return new InputError("pki-state-lost", message);
 }
 
-/** checkSpecCa: the CA that `pki.ca` imports, read and checked as generate would (no-op without pki.ca); throws InputError. */
+/** checkSpecCa: every CA the spec imports (`pki.ca`, `pki.etcdCA`) that this spec uses, read and checked as generate
+ *  would; throws InputError. */
 export async function checkSpecCa(cluster: Cluster): Promise<void> {
-  const row = CERTS.find((r) => r.caId === null);
-  if (cluster.caFiles && row) await checkImportedCa(row, cluster, realDeps());
+  for (const row of certInstances(cluster)) {
+    const files = row.caId === null ? row.imported?.(cluster) : null;
+    if (files) await checkImportedCa(row, files, cluster, realDeps());
+  }
 }
 
 // --- import, reuse, create ---
@@ -62,9 +65,8 @@ interface Chained {
 }
 
 /** checkImportedCa: the CA that `pki.ca` names, read and checked (see readCaPair and checkChain; not expired, outliving its leaves); throws InputError naming the file. */
-async function checkImportedCa(row: CertRow, c: Cluster, deps: PkiDeps): Promise<Chained> {
-  const files = c.caFiles!;
-  const src: CaSource = { cert: files.cert, key: files.key, spec: c.shown, at: files.at };
+async function checkImportedCa(row: CertRow, files: CaFiles, c: Cluster, deps: PkiDeps): Promise<Chained> {
+  const src: CaSource = { cert: files.cert, key: files.key, spec: c.shown, field: files.field, at: files.at };
   const now = deps.now();
   const read = await readCaPair(readText(files.cert, src, "certFile"), readText(files.key, src, "keyFile"), src, deps.crypto);
   checkCaDates(read.signer.info, src, now);
@@ -85,9 +87,9 @@ function chainNote(issuers: readonly CertInfo[]): string {
   return root ? `; with its chain up to ${root.subject} (${issuers.length} issuer${issuers.length === 1 ? "" : "s"})` : "";
 }
 
-async function importCa(row: CertRow, files: { cert: string; key: string }, c: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<Outcome> {
+async function importCa(row: CertRow, files: CaFiles, c: Cluster, previous: PkiFiles, deps: PkiDeps): Promise<Outcome> {
   const now = deps.now();
-  const { signer, issuers } = await checkImportedCa(row, c, deps);
+  const { signer, issuers } = await checkImportedCa(row, files, c, deps);
   const prev = previous.get(`${row.baseName}.pem`);
   const prevDer = prev !== undefined ? certificateDers(prev)[0] : undefined;
   const changed = !prevDer || !Buffer.from(prevDer).equals(Buffer.from(signer.info.der));
@@ -157,7 +159,7 @@ async function createCa(row: CertRow, c: Cluster, deps: PkiDeps): Promise<Outcom
 
 /** longestLeaf: the longest validity among the rows `row` signs (what an imported CA must outlive). */
 function longestLeaf(row: CertRow, c: Cluster): Duration | null {
-  const vs = CERTS.filter((r) => r.caId === row.id).map((r) => r.validity(c));
+  const vs = certInstances(c).filter((r) => r.caId === row.id).map((r) => r.validity(c));
   return vs.reduce<Duration | null>((a, v) => (a && a.ms >= v.ms ? a : v), null);
 }
 
@@ -168,6 +170,8 @@ interface CaSource {
   cert: string;
   key: string;
   spec?: string;
+  /** The `pki` field naming the files (`ca`, `etcdCA`), when the spec names them. */
+  field?: string;
   /** Where the spec names each file, for FILE:LINE:COL messages. */
   at?: Partial<Record<"certFile" | "keyFile", { line: number; col: number }>>;
 }
@@ -177,7 +181,7 @@ function caRefusal(code: string, src: CaSource, field: "certFile" | "keyFile", m
   const file = field === "certFile" ? src.cert : src.key;
   const text = `${file}: ${message}`;
   const problems: Problem[] = src.spec
-    ? [{ file: src.spec, pointer: `/pki/ca/${field}`, message: text, severity: "error", ...(hint ? { hint } : {}), ...(src.at?.[field] ?? {}) }]
+    ? [{ file: src.spec, pointer: `/pki/${src.field ?? "ca"}/${field}`, message: text, severity: "error", ...(hint ? { hint } : {}), ...(src.at?.[field] ?? {}) }]
     : [];
   return new InputError(code, hint ? `${text} (try: ${hint})` : text, problems);
 }

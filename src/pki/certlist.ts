@@ -1,6 +1,7 @@
 // The certificate table: every certificate kubebundle makes, one readonly row each, issued by one function.
 import type { Duration } from "../spec/duration.js";
-import type { Cluster, ClusterNode } from "../spec/cluster.js";
+import type { CaFiles, Cluster, ClusterNode } from "../spec/cluster.js";
+import type { CaImportField } from "../spec/read.js";
 import { REGISTRY, componentsOf } from "../components/registry.js";
 import type { CertDecl, Component } from "../components/component.js";
 import { sortHosts } from "./x509/sans.js";
@@ -25,14 +26,59 @@ export interface CertRow {
   readonly scope: "cluster" | "node";
   /** The component that needs it; absent for the CA and admin rows, which every cluster has. */
   readonly component?: string;
-  /** Subject, in encoding order. */
-  subject(c: Cluster): Dn;
+  /** Subject, in encoding order; a per-node row's for `node` (an instance's are its node's). */
+  subject(c: Cluster, node?: ClusterNode): Dn;
   /** SANs (IPs and DNS names), sorted and unique; a per-node row's for `node` (an instance's are its node's). */
   hosts(c: Cluster, node?: ClusterNode): string[];
   /** How long a newly issued certificate lasts. */
   validity(c: Cluster): Duration;
   /** A CA the spec imports instead of one kubebundle creates (absolute paths), or null. */
-  imported?(c: Cluster): { cert: string; key: string } | null;
+  imported?(c: Cluster): CaFiles | null;
+  /** For a CA row of the `separate` trust layout only: the CA row that signs in its place under `pki.trust: single`
+   *  (the cluster CA). The row then does not exist, and every certificate and file naming it uses that CA. */
+  readonly singleTrust?: string;
+}
+
+/** CaRow: one CA of the table: its id (also its files' base name in out/pki), its `pki` import field, its subject when
+ *  kubebundle creates it, and the CA that stands in for it under `pki.trust: single` (none for the cluster CA). */
+interface CaRow {
+  id: string;
+  longName: string;
+  importField: CaImportField;
+  subject(c: Cluster): Dn;
+  singleTrust?: string;
+}
+
+/** CA_ROWS: every CA, the cluster CA first. A CA is a row: adding one (front-proxy-ca) is a row here, its `pki` import
+ *  field (CA_IMPORT_FIELDS, schema) and the leaves that name it as their caId. */
+const CA_ROWS: readonly CaRow[] = [
+  { id: "ca", longName: "cluster CA", importField: "ca", subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: c.spec.pki.caCSR.CN }) },
+  {
+    id: "etcd-ca",
+    longName: "etcd CA",
+    importField: "etcdCA",
+    // C, ST, L, O, OU as the cluster CA's; CN as kubeadm names it.
+    subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: "etcd-ca" }),
+    singleTrust: "ca",
+  },
+];
+
+/** caCertRow: a CA of CA_ROWS as a row of the certificate table. */
+function caCertRow(r: CaRow): CertRow {
+  return {
+    id: r.id,
+    longName: r.longName,
+    baseName: r.id,
+    caId: null,
+    isCA: true,
+    profile: ["signing", "cert sign", "crl sign"],
+    scope: "cluster",
+    subject: r.subject,
+    hosts: () => [],
+    validity: (c) => c.caExpiry,
+    imported: (c) => c.caImports[r.importField] ?? null,
+    ...(r.singleTrust ? { singleTrust: r.singleTrust } : {}),
+  };
 }
 
 /** componentDn: C/ST/L/OU of component certificates come from `pki.names`; O and CN from the row. */
@@ -51,27 +97,19 @@ function componentRow(k: Component, d: CertDecl): CertRow {
     profile: d.profile,
     scope: d.scope,
     component: k.id,
-    subject: (c) => componentDn(c, d.subject.O ?? d.subject.CN, d.subject.CN),
+    subject: (c, node) => {
+      const CN = d.nodeCN && node ? node.name : d.subject.CN;
+      const O = d.subject.O === undefined ? CN : d.subject.O;
+      return O === null ? buildDn(c.spec.pki.names ?? [], { CN }) : componentDn(c, O, CN);
+    },
     hosts: (c, node) => sortHosts(d.hosts(c, node ?? null)),
     validity: (c) => c.expiry,
   };
 }
 
-/** CERTS: every certificate, CAs before the rows they sign: the cluster CA, every component's rows in registry order, admin. */
+/** CERTS: every certificate, CAs before the rows they sign: the CAs, every component's rows in registry order, admin. */
 export const CERTS: readonly CertRow[] = [
-  {
-    id: "ca",
-    longName: "cluster CA",
-    baseName: "ca",
-    caId: null,
-    isCA: true,
-    profile: ["signing", "cert sign", "crl sign"],
-    scope: "cluster",
-    subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: c.spec.pki.caCSR.CN }),
-    hosts: () => [],
-    validity: (c) => c.caExpiry,
-    imported: (c) => c.caFiles,
-  },
+  ...CA_ROWS.map(caCertRow),
   ...REGISTRY.flatMap((k) => k.certs.map((d) => componentRow(k, d))),
   {
     id: "admin",
@@ -100,13 +138,22 @@ export function instanceId(id: string, node: string): string {
   return rowById(id).scope === "node" ? `${id}@${node}` : id;
 }
 
-/** certInstances: the certificates a cluster has, in table order: the rows of the components it generates (and those of
- *  every cluster), each per-node row once per node (id `<id>@<node>`, files `<baseName>-<node>.pem`, its node's SANs). */
+/** signerId: the CA row that signs in place of CA row `id` under the spec's trust layout (`id` itself under `separate`). */
+export function signerId(c: Cluster, id: string): string {
+  const row = CERTS.find((r) => r.id === id);
+  return c.spec.pki.trust === "single" && row?.singleTrust ? row.singleTrust : id;
+}
+
+/** certInstances: the certificates a cluster has, in table order: the CAs that sign one of them (the cluster CA always),
+ *  the rows of the components it generates (and those of every cluster), each signed by its CA under the trust layout
+ *  (signerId), each per-node row once per node (id `<id>@<node>`, files `<baseName>-<node>.pem`, its node's SANs). */
 export function certInstances(c: Cluster): CertRow[] {
   const generated = new Set(componentsOf(c).map((k) => k.id));
-  return CERTS.filter((r) => r.component === undefined || generated.has(r.component)).flatMap((r): CertRow[] =>
+  const leaves = CERTS.filter((r) => !r.isCA && (r.component === undefined || generated.has(r.component))).map((r) => ({ ...r, caId: signerId(c, r.caId!) }));
+  const signers = new Set(["ca", ...leaves.map((r) => r.caId)]);
+  return [...CERTS.filter((r) => r.isCA && signers.has(r.id)), ...leaves].flatMap((r): CertRow[] =>
     r.scope === "cluster"
       ? [r]
-      : c.nodes.map((n) => ({ ...r, id: `${r.id}@${n.name}`, longName: `${r.longName} of ${n.name}`, baseName: `${r.baseName}-${n.name}`, hosts: (cl) => r.hosts(cl, n) })),
+      : c.nodes.map((n) => ({ ...r, id: `${r.id}@${n.name}`, longName: `${r.longName} of ${n.name}`, baseName: `${r.baseName}-${n.name}`, hosts: (cl) => r.hosts(cl, n), subject: (cl) => r.subject(cl, n) })),
   );
 }

@@ -108,8 +108,9 @@ function certainKeys(cluster: Cluster, previous: PkiFiles): number {
   const rows = certInstances(cluster);
   // A CA certificate without its key (or the reverse) is refused before any issuing: start nothing.
   const half = rows.some((r) => r.caId === null && previous.has(`${r.baseName}.pem`) !== previous.has(`${r.baseName}-key.pem`));
-  if (half && !cluster.caFiles) return 0;
-  return rows.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !(r.caId === null && cluster.caFiles)).length;
+  const imported = (r: CertRow) => r.caId === null && r.imported?.(cluster) != null;
+  if (half && !rows.some(imported)) return 0;
+  return rows.filter((r) => !previous.has(`${r.baseName}-key.pem`) && !imported(r)).length;
 }
 
 /** summarise: the CertSummary of `row`'s certificate `info`. */

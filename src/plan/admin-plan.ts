@@ -18,7 +18,7 @@ export const ADMIN_USER = "admin";
 
 /** planAdmin: ca.pem (the CA with its chain up to the root, for verifying), admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh
  * (its handover timeout from the effective --leader-elect-lease-duration and --leader-elect-retry-period). */
-export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, version: string): AdminFile[] {
+export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair; etcd?: { ca: PemPair; client: PemPair } }, version: string): AdminFile[] {
   const kubeconfig = serializeKubeconfig(
     buildKubeconfig({
       clusterName: c.spec.clusterName,
@@ -29,14 +29,18 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
       keyPem: certs.admin.key,
     }),
   );
+  // A component whose checks read a raft member list (etcd) gets its client credentials in out/admin/etcd.
+  const raft = componentsOf(c).flatMap((k) => (k.health?.kind === "etcd" ? [{ k, health: k.health }] : []))[0];
   const checkHa = renderCheckHaScript({
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    components: componentsOf(c).map((k) => {
+    components: componentsOf(c).flatMap((k) => {
+      if (!k.leader) return [];
       const { lock, ...timing } = k.leader(c);
-      return { id: k.id, unitName: unitName(k.id), leaderLock: lock, ...timing };
+      return [{ id: k.id, unitName: unitName(k.id), leaderLock: lock, ...timing }];
     }),
     kubeconfig: "admin/admin.kubeconfig",
     version,
+    ...(raft ? { etcd: { unitName: unitName(raft.k.id), clientPort: raft.health.clientPort(c), caFile: "admin/etcd/ca.pem", certFile: "admin/etcd/healthcheck-client.pem", keyFile: "admin/etcd/healthcheck-client-key.pem" } } : {}),
   });
   return [
     { path: "admin/ca.pem", mode: MODES.cert, content: Buffer.from(certs.ca.chain ?? certs.ca.cert) },
@@ -44,5 +48,12 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair }, ve
     { path: "admin/admin-key.pem", mode: MODES.key, content: Buffer.from(certs.admin.key) },
     { path: "admin/admin.kubeconfig", mode: MODES.kubeconfig, content: Buffer.from(kubeconfig) },
     { path: "check-ha.sh", mode: MODES.script, content: Buffer.from(checkHa) },
+    ...(raft && certs.etcd
+      ? [
+          { path: "admin/etcd/ca.pem", mode: MODES.cert, content: Buffer.from(certs.etcd.ca.chain ?? certs.etcd.ca.cert) },
+          { path: "admin/etcd/healthcheck-client.pem", mode: MODES.cert, content: Buffer.from(certs.etcd.client.cert) },
+          { path: "admin/etcd/healthcheck-client-key.pem", mode: MODES.key, content: Buffer.from(certs.etcd.client.key) },
+        ]
+      : []),
   ];
 }

@@ -8,7 +8,8 @@ import { componentsOf, fileTarget } from "../components/registry.js";
 import { execPath, renderUnit } from "../render/unit.js";
 import { nodeKubeconfig } from "../render/kubeconfig.js";
 import { renderInstallScript } from "../render/install-script.js";
-import { renderVerifyScript } from "../render/verify-script.js";
+import { renderEtcdVerifyScript, renderVerifyScript } from "../render/verify-script.js";
+import path from "node:path";
 import { servingOf } from "../render/flags.js";
 import { sha256sums } from "./sha256sums.js";
 import { byteOrder } from "../paths.js";
@@ -72,9 +73,24 @@ function render(content: Content, x: Ctx): string {
       return renderUnit(own(), x.c, x.n);
     case "verify": {
       const k = own();
+      const at = (id: string) => fileTarget(x.c, x.components, id);
+      const health = k.health ?? { kind: "healthz" as const };
+      if (health.kind === "etcd") {
+        return renderEtcdVerifyScript({
+          component: k.id,
+          node: { name: x.n.name, ip: x.n.ip },
+          clientPort: health.clientPort(x.c),
+          peerPort: health.peerPort(x.c),
+          unitName: unitName(k.id),
+          caFile: at(k.verifyFiles.ca),
+          certFile: at(k.verifyFiles.cert),
+          keyFile: at(k.verifyFiles.key),
+          etcdctl: path.posix.join(x.c.spec.paths.binDir, "etcdctl"),
+          version: x.version,
+        });
+      }
       // The address and port the unit actually serves on, extraArgs overrides included.
       const serving = servingOf(k, x.c, x.n);
-      const at = (id: string) => fileTarget(x.c, x.components, id);
       return renderVerifyScript({
         component: k.id,
         node: { name: x.n.name, ip: serving.host },
@@ -83,7 +99,7 @@ function render(content: Content, x: Ctx): string {
         caFile: at(k.verifyFiles.ca),
         certFile: at(k.verifyFiles.cert),
         keyFile: at(k.verifyFiles.key),
-        kubeconfig: at(k.verifyFiles.kubeconfig),
+        kubeconfig: at(k.verifyFiles.kubeconfig ?? ""),
         version: x.version,
       });
     }
@@ -119,8 +135,9 @@ export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version:
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },
     files: rootfs.map((f) => ({ target: f.target!, mode: f.mode, units: f.components!.map(unitName) })),
-    dirs: components.map((k) => ({ path: workingDir(c, k.id), mode: 0o755, units: [unitName(k.id)] })),
+    dirs: components.flatMap((k) => [{ path: workingDir(c, k.id), mode: 0o755 }, ...(k.dataDirs?.(c) ?? [])].map((d) => ({ ...d, units: [unitName(k.id)] }))),
     units: components.map((k) => unitName(k.id)),
+    noBlockUnits: components.filter((k) => k.startsWithoutWaiting).map((k) => unitName(k.id)),
     components: components.map((k) => ({ id: k.id, unit: unitName(k.id), binary: execPath(k, c), unitFile: unitPath(k.id) })),
     version,
   });

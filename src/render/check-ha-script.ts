@@ -26,6 +26,9 @@ export interface CheckHaScriptInput {
   kubeconfig: string;
   /** kubebundle's version, shown by the script. */
   version: string;
+  /** etcd, when generated: its unit, client port and the health-check client's files relative to the script's folder;
+   *  check-ha.sh then reads its member list and leader (and tests its failover) before the components above. */
+  etcd?: { unitName: string; clientPort: number; caFile: string; certFile: string; keyFile: string };
 }
 
 /** HANDOVER_MARGIN_SECONDS: added to the lease duration and two retry periods for polling and kubectl round trips. */
@@ -55,7 +58,7 @@ export function renderCheckHaScript(input: CheckHaScriptInput): string {
     if (names.has(n.name)) throw new Error(`check-ha.sh: node ${n.name} is listed twice`);
     names.add(n.name);
   }
-  if (input.components.length === 0) throw new Error("check-ha.sh: no components");
+  if (input.components.length === 0 && !input.etcd) throw new Error("check-ha.sh: no components");
   const ids = new Set<string>();
   const components = input.components.map((c) => {
     if (!COMPONENT_ID.test(c.id)) throw new Error(`check-ha.sh: bad component id ${JSON.stringify(c.id)} (the lock object's name: lower-case letters, digits, "-" and ".")`);
@@ -76,6 +79,7 @@ export function renderCheckHaScript(input: CheckHaScriptInput): string {
     components,
     kubeconfig: input.kubeconfig,
     version: input.version,
+    etcd: input.etcd ?? null,
     marginSeconds: HANDOVER_MARGIN_SECONDS,
     q: shellQuote,
   });

@@ -32,7 +32,9 @@ export function componentFlags(k: Component, cluster: Cluster, node: ClusterNode
  *  value the loader refuses. */
 export function servingOf(k: Component, cluster: Cluster, node: ClusterNode): Serving {
   const flags = componentFlags(k, cluster, node);
-  const valueOf = (name: "secure-port" | "bind-address") => flags.find((f) => f.name === name)?.value ?? k.builtin[name];
+  const builtin = k.builtin;
+  if (!builtin) throw new Error(`${k.id} serves no --secure-port`);
+  const valueOf = (name: "secure-port" | "bind-address") => flags.find((f) => f.name === name)?.value ?? builtin[name];
   const portText = valueOf("secure-port");
   const port = parsePort(portText);
   if (port === null) throw new Error(`--secure-port=${portText} is not a port 1-65535`);

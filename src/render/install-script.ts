@@ -20,6 +20,9 @@ export interface InstallScriptInput {
    *  is touched; "" for none) and its unit file's target. Default: id = the unit's name without ".service", no binary,
    *  the unit file in /etc/systemd/system. */
   components?: { id: string; unit: string; binary: string; unitFile: string }[];
+  /** Units of `units` whose first start may wait for other nodes: install.sh starts them with `--no-block` and accepts
+   *  "activating" as their state. */
+  noBlockUnits?: string[];
   /** kubebundle's version, shown by the script. */
   version: string;
 }
@@ -57,9 +60,17 @@ export function renderInstallScript(input: InstallScriptInput): string {
     dirs.set(p, { mode: 0o755, units: below.some((u) => u.length === 0) ? [] : [...new Set(below.flat())], declared: false });
   }
   const sorted = [...dirs].sort(([a], [b]) => byteOrder(a, b));
+  for (const u of input.noBlockUnits ?? []) if (!input.units.includes(u)) throw new Error(`install.sh: no-block unit ${u} is not one of the bundle's units`);
   const order = (units: string[]) => input.units.filter((u) => units.includes(u)).join(" ");
   const components = componentsOf(input);
-  const locals = { ...input, files, components, dirs: sorted.map(([p, d]) => ({ path: p, mode: octalMode(d.mode), units: order(d.units), kept: d.declared ? "keep" : "" })), q: shellQuote };
+  const locals = {
+    ...input,
+    noBlockUnits: input.noBlockUnits ?? [],
+    files,
+    components,
+    dirs: sorted.map(([p, d]) => ({ path: p, mode: octalMode(d.mode), units: order(d.units), kept: d.declared ? "keep" : "" })),
+    q: shellQuote,
+  };
   return renderTemplate("install.sh.ejs", locals);
 }
 

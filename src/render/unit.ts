@@ -4,6 +4,7 @@ import { minorOf } from "../components/release.js";
 import { workingDir } from "../components/layout.js";
 import type { Component } from "../components/component.js";
 import { componentFlags } from "./flags.js";
+import { productOf, releaseOf } from "../components/flag-table.js";
 import { renderTemplate } from "./_templates.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 
@@ -30,7 +31,8 @@ export function renderUnit(k: Component, cluster: Cluster, node: ClusterNode): s
     component: k.id,
     unit: k.unit,
     node: node.name,
-    release: minorOf(cluster.version),
+    product: productOf(k.flags),
+    release: minorOf(releaseOf(k.flags, cluster)),
     workingDir: workingDir(cluster, k.id),
     exec: systemdWord(execPath(k, cluster)),
     args: componentFlags(k, cluster, node).map((f) => systemdWord(`--${f.name}=${f.value}`)),

@@ -37,3 +37,26 @@ export function renderVerifyScript(input: VerifyScriptInput): string {
   for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) absolutePath(p, "verify.sh");
   return renderTemplate("verify.sh.ejs", { ...input, q: shellQuote });
 }
+
+/** EtcdVerifyScriptInput: what an etcd member's verify.sh checks on one node. */
+export interface EtcdVerifyScriptInput {
+  component: string;
+  node: { name: string; ip: string };
+  clientPort: number;
+  peerPort: number;
+  unitName: string;
+  /** The CA etcd trusts for clients (etcd-ca, or the cluster CA under single trust), and the health-check client pair. */
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** etcdctl beside etcd in binDir, used when none is on PATH. */
+  etcdctl: string;
+  version: string;
+}
+
+/** renderEtcdVerifyScript: templates/verify-etcd.sh.ejs for one node; throws on a bad port or a relative path. */
+export function renderEtcdVerifyScript(input: EtcdVerifyScriptInput): string {
+  for (const p of [input.clientPort, input.peerPort]) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`verify.sh: bad port ${p}`);
+  for (const p of [input.caFile, input.certFile, input.keyFile, input.etcdctl]) absolutePath(p, "verify.sh");
+  return renderTemplate("verify-etcd.sh.ejs", { ...input, q: shellQuote });
+}

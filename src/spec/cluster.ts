@@ -2,6 +2,15 @@
 import type { Spec, SpecNode } from "./schema.js";
 import type { Duration } from "./duration.js";
 import type { KubeVersion } from "../components/release.js";
+import type { CaImportField } from "./read.js";
+
+/** CaFiles: an imported CA's absolute file paths, with where the spec names them (`pki.<field>.certFile`...). */
+export interface CaFiles {
+  field: CaImportField;
+  cert: string;
+  key: string;
+  at: Partial<Record<"certFile" | "keyFile", { line: number; col: number }>>;
+}
 
 /** KeySpec: algorithm and size of every key kubebundle creates (size always set). */
 export interface KeySpec {
@@ -28,8 +37,10 @@ export interface Cluster {
   key: KeySpec;
   expiry: Duration;
   caExpiry: Duration;
-  /** Absolute paths of an imported CA (`pki.ca`), with where the spec names them; or null. */
-  caFiles: { cert: string; key: string; at: Partial<Record<"certFile" | "keyFile", { line: number; col: number }>> } | null;
+  /** The CAs the spec imports, by `pki` field (`ca`, `etcdCA`): absolute paths, and where the spec names them. */
+  caImports: Partial<Record<CaImportField, CaFiles>>;
+  /** The etcd release (`etcd.version`, else the one kubeadm pairs with kubernetesVersion). */
+  etcdVersion: KubeVersion;
   /** Nodes in spec order, IPs normalised. */
   nodes: ClusterNode[];
 }

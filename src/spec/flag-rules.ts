@@ -4,7 +4,7 @@ import { parseIp, parsePort } from "./ip.js";
 import { parseGoDuration } from "./duration.js";
 import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
 import { closest } from "./_closest.js";
-import { extraArgPointer, extraArgsProblems, flagRow, isEmittedIn, isNotYetIn, isRemovedIn, refusingRules } from "../components/flag-table.js";
+import { extraArgPointer, extraArgsProblems, productOf, flagRow, isEmittedIn, isNotYetIn, isRemovedIn, refusingRules } from "../components/flag-table.js";
 import { CHECK_HA_MAX_WAIT, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/leader-election.js";
 import { componentsOfSpec } from "../components/registry.js";
 import type { Component } from "../components/component.js";
@@ -132,7 +132,7 @@ function componentExtraArgs(k: Component, s: Obj, out: SpecProblem[]): void {
   const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const cm = sectionOf(s, k);
   if (!cm || !isObj(cm.extraArgs)) return;
-  const release = versionOf(s);
+  const release = k.flags.release ? k.flags.release.ofSpec(s) : versionOf(s);
   const args: Record<string, string | null> = {};
   for (const [name, v] of Object.entries(cm.extraArgs)) {
     if (v === null) {
@@ -182,7 +182,7 @@ function unknownNames(k: Component, v: KubeVersion, args: Record<string, string 
     const hint = closest(name, [...known, ...k.flags.flags.filter((r) => !r.removedIn).map((r) => r.flag)]);
     out.push({
       pointer: pointerIn(k, name),
-      message: `--${name} is no ${k.binary} flag kubebundle knows for Kubernetes ${minorOf(v)}${hint ? `; did you mean --${hint}?` : ""} (passed on as given)`,
+      message: `--${name} is no ${k.binary} flag kubebundle knows for ${productOf(k.flags)} ${minorOf(v)}${hint ? `; did you mean --${hint}?` : ""} (passed on as given)`,
       ...(hint ? { hint } : {}),
       severity: "warning",
     });
@@ -200,7 +200,7 @@ function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
   const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const api = isObj(s.apiServer) ? s.apiServer.port : undefined;
   const cm = sectionOf(s, k);
-  if (typeof api !== "number" || !cm) return;
+  if (typeof api !== "number" || !cm || !k.builtin) return;
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   const clash = `both listen on every node`;
   if (str(given)) {
@@ -218,7 +218,7 @@ function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
 function securePortOf(k: Component, cm: Obj): number | null {
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   if (str(given)) return parsePort(given);
-  if (given === null) return Number(k.builtin["secure-port"]);
+  if (given === null) return k.builtin ? Number(k.builtin["secure-port"]) : null;
   return typeof cm.securePort === "number" ? cm.securePort : null;
 }
 
@@ -234,7 +234,7 @@ function componentInsecurePort(k: Component, s: Obj, out: SpecProblem[]): void {
   const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const cm = sectionOf(s, k);
   const row = flagRow(k.flags, "port");
-  if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs) || !row || k.builtin.port === undefined) return;
+  if (!cm || !isObj(cm.extraArgs) || !("port" in cm.extraArgs) || !row || k.builtin?.port === undefined) return;
   const v = versionOf(s);
   if (!v || !isEmittedIn(row, v)) return;
   const given = cm.extraArgs.port;

@@ -1,7 +1,8 @@
 // Loading: file -> JSON with positions -> schema (defaults applied) -> semantic rules -> Cluster.
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
-import { readSpecFile, specCaPaths } from "./read.js";
+import { readSpecFile, specCaImports } from "./read.js";
+import { etcdVersionOf } from "../components/etcd/release.js";
 import path from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { parseJsonSource, type JsonSource } from "./json-source.js";
@@ -21,10 +22,8 @@ export interface Loaded {
 
 /** caFileProblems: each given CA path that is missing, a folder or another non-file, or that cannot be looked at (a folder on its way is unreadable). */
 function caFileProblems(spec: Spec, file: string): SpecProblem[] {
-  const ca = specCaPaths(spec, file);
-  if (!ca) return [];
   const out: SpecProblem[] = [];
-  for (const field of ["certFile", "keyFile"] as const) {
+  for (const ca of specCaImports(spec, file)) for (const field of ["certFile", "keyFile"] as const) {
     const p = ca[field];
     let message: string | undefined;
     try {
@@ -35,7 +34,7 @@ function caFileProblems(spec: Spec, file: string): SpecProblem[] {
       const code = (e as NodeJS.ErrnoException).code;
       message = code === "ENOENT" || code === "ENOTDIR" ? `${p}: no such file` : `${p} cannot be read (${code ?? String(e)})`;
     }
-    if (message !== undefined) out.push({ pointer: `/pki/ca/${field}`, message, severity: "error" });
+    if (message !== undefined) out.push({ pointer: `/pki/${ca.field}/${field}`, message, severity: "error" });
   }
   return out;
 }
@@ -50,18 +49,22 @@ function defaultKey(spec: Spec): KeySpec {
 /** resolve: the typed Cluster of a spec that passed every check. */
 function resolve(spec: Spec, shown: string, bytes: Buffer, locate: JsonSource["locate"]): Cluster {
   const file = path.resolve(shown);
-  const ca = specCaPaths(spec, file);
-  const at = (field: "certFile" | "keyFile") => locate(`/pki/ca/${field}`);
+  const imports = specCaImports(spec, file).map((ca) => {
+    const at = (field: "certFile" | "keyFile") => locate(`/pki/${ca.field}/${field}`);
+    return [ca.field, { field: ca.field, cert: ca.certFile, key: ca.keyFile, at: { certFile: at("certFile"), keyFile: at("keyFile") } }] as const;
+  });
+  const version = parseVersion(spec.kubernetesVersion)!;
   return {
     spec,
     file,
     shown,
     sha256: createHash("sha256").update(bytes).digest("hex"),
-    version: parseVersion(spec.kubernetesVersion)!,
+    version,
+    etcdVersion: etcdVersionOf(spec.etcd.version, version),
     key: defaultKey(spec),
     expiry: parseDuration(spec.pki.expiry)!,
     caExpiry: parseDuration(spec.pki.caExpiry)!,
-    caFiles: ca ? { cert: ca.certFile, key: ca.keyFile, at: { certFile: at("certFile"), keyFile: at("keyFile") } } : null,
+    caImports: Object.fromEntries(imports),
     nodes: spec.nodes.map((n) => {
       const ip = parseIp(n.ip)!;
       return { ...n, ip: ip.text, family: ip.family };

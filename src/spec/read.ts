@@ -13,17 +13,26 @@ export function readSpecFile(file: string): Buffer {
   });
 }
 
-/** CaPaths: the absolute paths of the CA files a spec imports (`pki.ca`). */
+/** CA_IMPORT_FIELDS: the fields of `pki` that import a CA (one per CA row of the certificate table that may be imported). */
+export const CA_IMPORT_FIELDS = ["ca", "etcdCA"] as const;
+
+/** CaImportField: one of CA_IMPORT_FIELDS. */
+export type CaImportField = (typeof CA_IMPORT_FIELDS)[number];
+
+/** CaPaths: the absolute paths of the files of a CA a spec imports (`pki.<field>`). */
 export interface CaPaths {
+  field: CaImportField;
   certFile: string;
   keyFile: string;
 }
 
-/** specCaPaths: `pki.ca`'s files resolved against the folder of `specFile`; null when the spec imports no CA. Reads only
- *  what it needs of the parsed spec, so the no-change check can call it before the spec is validated. */
-export function specCaPaths(spec: unknown, specFile: string): CaPaths | null {
-  const ca = (spec as { pki?: { ca?: { certFile?: unknown; keyFile?: unknown } } } | null)?.pki?.ca;
-  if (!ca) return null;
+/** specCaImports: every `pki.<field>` import's files resolved against the folder of `specFile`, in CA_IMPORT_FIELDS order.
+ *  Reads only what it needs of the parsed spec, so the no-change check can call it before the spec is validated. */
+export function specCaImports(spec: unknown, specFile: string): CaPaths[] {
+  const pki = (spec as { pki?: Record<string, { certFile?: unknown; keyFile?: unknown } | undefined> } | null)?.pki;
   const dir = path.dirname(path.resolve(specFile));
-  return { certFile: path.resolve(dir, String(ca.certFile)), keyFile: path.resolve(dir, String(ca.keyFile)) };
+  return CA_IMPORT_FIELDS.flatMap((field) => {
+    const ca = pki?.[field];
+    return ca ? [{ field, certFile: path.resolve(dir, String(ca.certFile)), keyFile: path.resolve(dir, String(ca.keyFile)) }] : [];
+  });
 }

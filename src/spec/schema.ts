@@ -12,6 +12,8 @@ export const PATTERNS = {
   dns1123Subdomain: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
   /** A release version without leading zeros: 1.36.0, v1.36.0, 1.36. */
   version: "^v?(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})(\\.(0|[1-9][0-9]{0,3}))?$",
+  /** An etcd release kubebundle knows: 3.4, 3.5 or 3.6, with an optional patch release. */
+  etcdVersion: "^v?3\\.(4|5|6)(\\.(0|[1-9][0-9]{0,3}))?$",
   /** A Go duration as time.ParseDuration reads it (the value rules add sign and range). */
   goDuration: "^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$",
   /** An absolute node path of the characters a script or unit takes literally. */
@@ -47,6 +49,19 @@ const name = {
     OU: { type: "string", minLength: 1, maxLength: 128, description: "Organisational unit." },
   },
 } as const;
+
+/** caImport: an existing CA to import (`pki.ca`, `pki.etcdCA`): its PEM certificate and key, relative to the spec file. */
+const caImport = (what: string, reuse: string) =>
+  ({
+    type: "object",
+    additionalProperties: false,
+    required: ["certFile", "keyFile"],
+    description: `An existing ${what} to import (paths relative to the spec file). Absent: reuse ${reuse} or create one.`,
+    properties: {
+      certFile: { type: "string", minLength: 1, description: "PEM certificate of the CA." },
+      keyFile: { type: "string", minLength: 1, description: "PEM private key of the CA (PKCS#1, SEC1 or PKCS#8; not encrypted)." },
+    },
+  }) as const;
 
 const duration = {
   type: "string",
@@ -99,10 +114,10 @@ export const clusterSchema = {
     },
     components: {
       type: "array",
-      items: { type: "string", enum: ["kube-controller-manager", "kube-scheduler"], description: "A component id, as the registry names it." },
+      items: { type: "string", enum: ["etcd", "kube-controller-manager", "kube-scheduler"], description: "A component id, as the registry names it." },
       uniqueItems: true,
       minItems: 1,
-      default: ["kube-controller-manager", "kube-scheduler"],
+      default: ["etcd", "kube-controller-manager", "kube-scheduler"],
       description: "The components to generate, each on every node (default: all of them), written in any order and generated in rollout order.",
     },
     clusterDomain: {
@@ -193,16 +208,15 @@ export const clusterSchema = {
       additionalProperties: false,
       description: "The cluster CA and certificate parameters, in cfssl's vocabulary.",
       properties: {
-        ca: {
-          type: "object",
-          additionalProperties: false,
-          required: ["certFile", "keyFile"],
-          description: "An existing CA to import (paths relative to the spec file). Absent: reuse out/pki/ca*.pem or create a CA from caCSR.",
-          properties: {
-            certFile: { type: "string", minLength: 1, description: "PEM certificate of the CA." },
-            keyFile: { type: "string", minLength: 1, description: "PEM private key of the CA (PKCS#1, SEC1 or PKCS#8; not encrypted)." },
-          },
+        trust: {
+          type: "string",
+          enum: ["separate", "single"],
+          default: "separate",
+          description:
+            "`separate` (default, as kubeadm): etcd's certificates are signed by their own CA `etcd-ca`, so no certificate of the cluster CA is accepted by etcd; `single` (the guide): the cluster CA signs everything.",
         },
+        ca: { ...caImport("cluster CA", "out/pki/ca*.pem, or create a CA from caCSR"), description: "An existing CA to import (paths relative to the spec file). Absent: reuse out/pki/ca*.pem or create a CA from caCSR." },
+        etcdCA: caImport("etcd CA (with `trust: separate`)", "out/pki/etcd-ca*.pem (CN etcd-ca)"),
         caCSR: {
           type: "object",
           default: {},
@@ -260,6 +274,24 @@ export const clusterSchema = {
           name: { type: "string", pattern: PATTERNS.dns1123Label, description: "Node name: a DNS-1123 label (lower case, digits, `-`); names its folder and bundle." },
           ip: { type: "string", anyOf: [{ format: "ipv4" }, { format: "ipv6" }], description: "Node IPv4 or IPv6 address: `--bind-address` and its kubeconfig's apiserver." },
         },
+      },
+    },
+    etcd: {
+      type: "object",
+      default: {},
+      additionalProperties: false,
+      description: "etcd: one member on every node.",
+      properties: {
+        version: {
+          type: "string",
+          pattern: PATTERNS.etcdVersion,
+          description: "etcd release (3.4, 3.5 or 3.6, a patch release allowed): decides etcd's flags. Default: the release kubeadm pairs with kubernetesVersion.",
+        },
+        clientPort: { type: "integer", minimum: 1, maximum: 65535, default: 2379, description: "Client port (HTTPS) on every node." },
+        peerPort: { type: "integer", minimum: 1, maximum: 65535, default: 2380, description: "Peer port (HTTPS) on every node." },
+        dataDir: { ...absPath, default: "/data/k8s/etcd/data", description: "etcd's --data-dir (created 0700 by install.sh; an existing one is never touched)." },
+        walDir: { ...absPath, default: "/data/k8s/etcd/wal", description: "etcd's --wal-dir (created 0700 by install.sh; an existing one is never touched)." },
+        extraArgs,
       },
     },
     controllerManager: {

@@ -13,7 +13,7 @@ import type { OutTree, TreeDiff } from "./out-tree.js";
 import type { CertSummary, PkiResult } from "../pki/index.js";
 import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
-import { instanceId } from "../pki/certlist.js";
+import { instanceId, signerId } from "../pki/certlist.js";
 import { byteOrder } from "../paths.js";
 
 /** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
@@ -84,12 +84,14 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
   for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
   const certs = (id: string, node?: ClusterNode) => {
-    const pair = pki.certs[node ? instanceId(id, node.name) : id];
+    const signer = signerId(c, id);
+    const pair = pki.certs[node ? instanceId(signer, node.name) : signer];
     if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
     return pair;
   };
   const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version));
-  for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin") }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
+  const etcd = pki.certs["etcd-healthcheck-client"] ? { etcd: { ca: certs("etcd-ca"), client: certs("etcd-healthcheck-client") } } : {};
+  for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
     for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { listFiles, type OutTree } from "./out-tree.js";
 import { sha256hex } from "./manifest.js";
 import { byteOrder } from "../paths.js";
-import { specCaPaths } from "../spec/read.js";
+import { specCaImports } from "../spec/read.js";
 import { CAPS, readInputFile } from "../input-file.js";
 
 /** FileDigestRow: what the tree digest covers of one file. */
@@ -63,8 +63,8 @@ export function inputsDigest(k: InputsKey): string {
  *  does not parse or a file cannot be read (the full run then reports it). */
 export function caFilesOf(specBytes: Buffer, specFile: string): Buffer[] | null {
   try {
-    const ca = specCaPaths(JSON.parse(specBytes.toString("utf8")), specFile);
-    return ca ? [ca.certFile, ca.keyFile].map((f) => readInputFile(f, { what: "a PEM file", cap: CAPS.pem, code: "ca" })) : [];
+    const cas = specCaImports(JSON.parse(specBytes.toString("utf8")), specFile);
+    return cas.flatMap((ca) => [ca.certFile, ca.keyFile]).map((f) => readInputFile(f, { what: "a PEM file", cap: CAPS.pem, code: "ca" }));
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // The registry's invariants: what every stage relies on when it reads the rows.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { SUPPORTED_ETCD } from "../../src/components/etcd/release.js";
 import { COMPONENT_IDS, REGISTRY, nodeFiles } from "../../src/components/registry.js";
 import { SHARED_FILES, unitPath, workingDir } from "../../src/components/layout.js";
 import { parseVersion, supportedMinors } from "../../src/components/release.js";
@@ -44,8 +45,10 @@ test("should refer only to certificate rows that exist, CAs first, and to files 
 
 test("should hold flag tables whose releases are well-formed: since < until < removedIn, inside the supported range", () => {
   const minors = supportedMinors();
-  const [first, last] = [minors[0]!, minors.at(-1)!];
+  const [k8sFirst, k8sLast] = [minors[0]!, minors.at(-1)!];
   for (const k of REGISTRY) {
+    // etcd's table is keyed by etcd releases (3.4-3.6, removals up to 3.7), the others' by Kubernetes minors.
+    const [first, last] = k.flags.release ? [SUPPORTED_ETCD.min, SUPPORTED_ETCD.max] : [k8sFirst, k8sLast];
     const names = k.flags.flags.map((r) => r.flag);
     assert.equal(new Set(names).size, names.length, `${k.id}: flags unique`);
     for (const r of k.flags.flags) {

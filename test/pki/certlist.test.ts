@@ -50,23 +50,27 @@ table("should give CAs keyCertSign and no extended key usage, and leaves neither
   }
 });
 
-table("should let only the cluster CA be imported, and it is self-signed", () => {
+table("should let only the CAs be imported (pki.ca, pki.etcdCA), and they are self-signed", () => {
   const importable = CERTS.filter((r) => r.imported);
-  assert.equal(importable.map((r) => r.id), ["ca"]);
+  assert.equal(importable.map((r) => r.id), ["ca", "etcd-ca"]);
   assert.ok(importable.every((r) => r.caId === null && r.isCA));
 });
 
-table("should give every row of the example one CN, last, and a subject no other row has", () => {
-  const subjects = CERTS.map((r) => r.subject(example));
+table("should give every row of the example one CN, last, and a subject no other row has but etcd's server/peer pair", () => {
+  const node = example.nodes[0]!;
+  const subjects = CERTS.map((r) => r.subject(example, node));
   for (const [i, dn] of subjects.entries()) {
     assert.equal(dn.filter(([a]) => a === "CN").length, 1, CERTS[i]!.id);
     assert.is(dn.at(-1)![0], "CN", CERTS[i]!.id);
   }
-  assert.is(new Set(subjects.map(formatDn)).size, CERTS.length);
+  const by = new Map<string, string[]>();
+  subjects.forEach((dn, i) => by.set(formatDn(dn), [...(by.get(formatDn(dn)) ?? []), CERTS[i]!.id]));
+  // etcd's server and peer certificates both name their node (CN the node name), as kubeadm's do.
+  for (const ids of by.values()) if (ids.length > 1) assert.equal(ids, ["etcd-server", "etcd-peer"]);
 });
 
 table("should give sorted unique SANs, at least one for every serving certificate", () => {
-  for (const r of CERTS) {
+  for (const r of certInstances(example)) {
     const hosts = r.hosts(example);
     assert.equal(sortHosts(hosts), hosts, r.id);
     if (r.profile.includes("server auth")) assert.ok(hosts.length > 0, `${r.id} serves TLS without a SAN`);

@@ -130,6 +130,8 @@ function unitRoot(units: Record<string, { text: string; exec: string }>): { dir:
     writeFileSync(exe, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   }
   writeFileSync(path.join(sys, "kubebundle-test.target"), `[Unit]\nWants=${Object.keys(units).join(" ")}\n`);
+  // The targets a unit orders itself after (etcd: network-online.target), as a system has them.
+  for (const t2 of ["network.target", "network-online.target"]) writeFileSync(path.join(sys, t2), "[Unit]\n");
   run("chmod", ["-R", "a+rX", t.dir]);
   chmodSync(t.dir, 0o755);
   return t;

@@ -28,7 +28,7 @@ valid("should accept cluster.example.json and resolve every default", () => {
   assert.equal(cluster.key, { algo: "rsa", size: 2048 });
   assert.is(cluster.expiry.ms, 876000 * 3600 * 1000);
   assert.is(cluster.nodes.length, 3);
-  assert.is(cluster.caFiles, null);
+  assert.equal(cluster.caImports, {});
   assert.match(cluster.sha256, /^[0-9a-f]{64}$/);
 });
 
@@ -130,7 +130,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-node-ip-unspecified.json", "/nodes/0/ip", /^0\.0\.0\.0 is an unspecified address; give the node's own routable IP$/],
   ["invalid-expiry-zero.json", "/pki/expiry", /^"0h" must be longer than zero$/],
   ["invalid-expiry-huge.json", "/pki/expiry", /"99999999999999999999h"/],
-  ["invalid-path-bin-is-kubeconfig.json", "/paths/binDir", /kube-controller-manager binary \/etc\/kubernetes\/kube-controller-manager\.kubeconfig\/kube-controller-manager inside the file \/etc\/kubernetes\/kube-controller-manager\.kubeconfig/],
+  ["invalid-path-bin-is-kubeconfig.json", "/paths/binDir", /etcd binary \/etc\/kubernetes\/kube-controller-manager\.kubeconfig\/etcd inside the file \/etc\/kubernetes\/kube-controller-manager\.kubeconfig/],
   ["invalid-path-inside-binary.json", "/paths/binDir", /binary \/opt\/k8s\/bin\/kube-controller-manager .*\/opt\/k8s\/bin\/kube-controller-manager\/kube-controller-manager\.kubeconfig/],
   ["invalid-path-bin-is-workdir.json", "/paths/binDir", /binary \/data\/k8s\/k8s\/kube-controller-manager .*working folder/],
   ["invalid-extra-arg-resource-lock.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /--leader-elect-resource-lock=endpoints is refused from Kubernetes 1\.24 \(target 1\.24\).*use leases/, "leases"],

@@ -50,7 +50,7 @@ fast("should be left once the clock reaches the first renewal time, and the due 
     assert.ok(early.fast, "a second before renewBy nothing is due");
     const due = await run({ spec, out, now: renewBy });
     assert.not.ok(due.fast);
-    assert.equal(due.report.pki.filter((e) => e.action === "issued").map((e) => e.id).sort(), ["admin", ...["kube-controller-manager", "kube-scheduler"].flatMap((k) => ["01", "02", "03"].map((n) => `${k}@idc-k8s-${n}`))]);
+    assert.equal(due.report.pki.filter((e) => e.action === "issued").map((e) => e.id).sort(), ["admin", "apiserver-etcd-client", "etcd-healthcheck-client", ...["etcd-peer", "etcd-server", "kube-controller-manager", "kube-scheduler"].flatMap((k) => ["01", "02", "03"].map((n) => `${k}@idc-k8s-${n}`))]);
     assert.ok(due.report.changed);
   }, (s) => (s.pki.expiry = "8760h"));
 });

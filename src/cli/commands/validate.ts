@@ -26,7 +26,7 @@ export function validateCommand(ctx: Ctx): CommandModule<object, Args> {
       const { loadSpec } = await import("../../spec/load.js");
       const { summarise } = await import("../../spec/summary.js");
       const { cluster, warnings } = loadSpec(args.spec);
-      if (cluster.caFiles) await (await import("../../pki/index.js")).checkSpecCa(cluster);
+      if (Object.keys(cluster.caImports).length > 0) await (await import("../../pki/index.js")).checkSpecCa(cluster);
       const summary = summarise(cluster);
       if (args.json) ctx.io.out(JSON.stringify({ valid: true, problems: warnings, summary }, null, 2));
       else {

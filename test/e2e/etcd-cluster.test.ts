@@ -1,0 +1,215 @@
+// A real three-member etcd cluster formed from the bundles: each node's bundle is installed with install.sh --root into
+// its own root, and each member runs in its own network namespace (a veth into one bridge, 198.18.0.0/24, the range
+// reserved for such testing) with exactly the flags of its generated unit, the installed folders bind-mounted at their
+// absolute paths in a private mount namespace. etcdctl then talks to it with the bundle's own client certificates.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT, hasTool } from "../helpers/tools.js";
+
+const PID = process.pid;
+const TAG = `kbe${PID % 100000}`;
+const BASE = `/tmp/kbetcd-${PID}`; // the node paths of the spec; bind-mounted from each node's root
+const NODES = [1, 2, 3].map((i) => ({ name: `m${i}`, ip: `198.18.0.${10 + i}`, ns: `${TAG}n${i}`, veth: `${TAG}v${i}` }));
+const BRIDGE = `${TAG}br`;
+const CLI = path.join(ROOT, "dist/bin/kubebundle.js");
+
+const procs = new Map<string, ChildProcess>();
+const made = { netns: [] as string[], links: [] as string[], dirs: [] as string[] };
+
+function sh(cmd: string, args: string[], opts: { allowFail?: boolean; input?: string } = {}): { code: number; out: string } {
+  const r = spawnSync(cmd, args, { encoding: "utf8", input: opts.input, timeout: 60_000 });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (!opts.allowFail && r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: exit ${r.status}: ${out}`);
+  return { code: r.status ?? -1, out };
+}
+
+function cleanup(): void {
+  for (const p of procs.values()) {
+    try {
+      if (p.pid) process.kill(-p.pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  procs.clear();
+  for (const ns of made.netns.splice(0)) sh("ip", ["netns", "del", ns], { allowFail: true });
+  for (const l of made.links.splice(0)) sh("ip", ["link", "del", l], { allowFail: true });
+  for (const d of made.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+process.on("exit", cleanup);
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { cleanup(); process.exit(130); });
+
+/** whyNot: what this machine lacks for the test, or null. */
+function whyNot(): string | null {
+  for (const t of ["etcd", "etcdctl", "ip", "unshare"]) if (!hasTool(t)) return `${t} not installed`;
+  const probe = `${TAG}probe`;
+  const r = sh("ip", ["netns", "add", probe], { allowFail: true });
+  if (r.code !== 0) return `network namespaces are forbidden here (ip netns add: ${r.out.trim()})`;
+  sh("ip", ["netns", "del", probe], { allowFail: true });
+  return null;
+}
+
+/** execStart: the ExecStart words of a unit, as systemd splits them (continuation lines joined, double quotes undone). */
+function execStart(unit: string): string[] {
+  const joined = unit.replace(/\\\n/g, " ");
+  const line = joined.split("\n").find((l) => l.startsWith("ExecStart="))!;
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (const m of line.slice("ExecStart=".length).matchAll(re)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]!);
+  return words.map((w) => w.replace(/%%/g, "%").replace(/\$\$/g, "$"));
+}
+
+function network(): void {
+  sh("ip", ["link", "add", BRIDGE, "type", "bridge"]);
+  made.links.push(BRIDGE);
+  sh("ip", ["link", "set", BRIDGE, "up"]);
+  for (const n of NODES) {
+    sh("ip", ["netns", "add", n.ns]);
+    made.netns.push(n.ns);
+    sh("ip", ["link", "add", n.veth, "type", "veth", "peer", "name", `${n.veth}p`]);
+    made.links.push(n.veth);
+    sh("ip", ["link", "set", `${n.veth}p`, "netns", n.ns]);
+    sh("ip", ["link", "set", n.veth, "master", BRIDGE, "up"]);
+    sh("ip", ["-n", n.ns, "addr", "add", `${n.ip}/24`, "dev", `${n.veth}p`]);
+    sh("ip", ["-n", n.ns, "link", "set", `${n.veth}p`, "up"]);
+    sh("ip", ["-n", n.ns, "link", "set", "lo", "up"]);
+  }
+}
+
+function startMember(n: (typeof NODES)[number], root: string, log: string): void {
+  const words = execStart(readFileSync(path.join(root, "etc/systemd/system/etcd.service"), "utf8"));
+  const args = words.slice(1).map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
+  const script = `mount --bind '${path.join(root, BASE)}' '${BASE}' && exec etcd ${args} >>'${log}' 2>&1`;
+  const p = spawn("ip", ["netns", "exec", n.ns, "unshare", "-m", "--propagation", "private", "sh", "-c", script], { detached: true, stdio: "ignore" });
+  procs.set(n.name, p);
+}
+
+function stopMember(n: (typeof NODES)[number]): void {
+  const p = procs.get(n.name);
+  if (p?.pid) process.kill(-p.pid, "SIGTERM");
+  procs.delete(n.name);
+}
+
+async function until(what: string, fn: () => boolean, seconds = 60): Promise<void> {
+  for (let i = 0; i < seconds * 2; i++) {
+    if (fn()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`waited ${seconds}s for ${what}`);
+}
+
+/** ctl: etcdctl (v3 API) from inside node `n`'s namespace with a client pair of out/pki (or none). */
+function ctl(out: string, n: (typeof NODES)[number], client: string | null, args: string[], endpoints?: string): { code: number; out: string } {
+  const tls = [`--cacert=${path.join(out, "pki/etcd-ca.pem")}`, ...(client ? [`--cert=${path.join(out, `pki/${client}.pem`)}`, `--key=${path.join(out, `pki/${client}-key.pem`)}`] : [])];
+  const ep = endpoints ?? `https://${n.ip}:2379`;
+  return sh("ip", ["netns", "exec", n.ns, "env", "ETCDCTL_API=3", "etcdctl", `--endpoints=${ep}`, "--dial-timeout=5s", "--command-timeout=10s", ...tls, ...args], { allowFail: true });
+}
+
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = path.join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), readFileSync(p).toString("base64"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test("three etcd members from the bundles form one cluster; separate trust refuses the cluster CA", async () => {
+  const missing = whyNot();
+  if (missing) {
+    console.log(`\n  skipped: etcd cluster test: ${missing}\n`);
+    return;
+  }
+  const work = mkdtempSync(path.join(os.tmpdir(), "kubebundle-etcd-"));
+  made.dirs.push(work);
+  mkdirSync(BASE, { recursive: true });
+  made.dirs.push(BASE);
+  try {
+    const spec = {
+      serviceCIDR: "10.254.0.0/16",
+      components: ["etcd"],
+      paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
+      pki: { key: { algo: "ecdsa" } },
+      etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
+      nodes: NODES.map((n) => ({ name: n.name, ip: n.ip })),
+    };
+    const specFile = path.join(work, "cluster.json");
+    writeFileSync(specFile, JSON.stringify(spec, null, 2));
+    const out = path.join(work, "out");
+    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+    // kube-* components and admin are signed by the cluster CA; admin is the one to try against etcd.
+    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+    network();
+    const roots = NODES.map((n) => {
+      const root = path.join(work, "root", n.name);
+      mkdirSync(root, { recursive: true });
+      const r = sh("bash", [path.join(out, "nodes", n.name, "install.sh"), "--root", root]);
+      assert.match(r.out, /service: untouched \(--root\)/);
+      const data = path.join(root, BASE, "etcd/data");
+      assert.is((statSync(data).mode & 0o777).toString(8), "700", "install.sh creates the data dir 0700");
+      assert.is((statSync(path.join(root, BASE, "etcd/wal")).mode & 0o777).toString(8), "700", "and the WAL dir");
+      return root;
+    });
+    NODES.forEach((n, i) => startMember(n, roots[i]!, path.join(work, `${n.name}.log`)));
+    const all = NODES.map((n) => `https://${n.ip}:2379`).join(",");
+    const hc = "etcd-healthcheck-client";
+    await until("endpoint health --cluster", () => {
+      const r = ctl(out, NODES[0]!, hc, ["endpoint", "health", "--cluster"]);
+      return r.code === 0 && (r.out.match(/is healthy/g) ?? []).length === 3;
+    });
+    const members = ctl(out, NODES[0]!, hc, ["member", "list", "-w", "json"]);
+    assert.is(members.code, 0, members.out);
+    const list = (JSON.parse(members.out) as { members: { name: string; peerURLs: string[] }[] }).members;
+    assert.equal(list.map((m) => `${m.name} ${m.peerURLs.join(",")}`).sort(), NODES.map((n) => `${n.name} https://${n.ip}:2380`));
+    const status = ctl(out, NODES[0]!, hc, ["endpoint", "status", "-w", "json"], all);
+    const leaders = new Set((JSON.parse(status.out) as { Status: { leader: string } }[]).map((s) => String(s.Status.leader)));
+    assert.is(leaders.size, 1, "one leader");
+    // put/get with the health-check client and with kube-apiserver's etcd client
+    assert.is(ctl(out, NODES[0]!, hc, ["put", "/kb/a", "one"]).code, 0);
+    assert.match(ctl(out, NODES[1]!, hc, ["get", "/kb/a", "--print-value-only"]).out, /^one\n/);
+    assert.is(ctl(out, NODES[2]!, "apiserver-etcd-client", ["put", "/kb/api", "yes"]).code, 0);
+    assert.match(ctl(out, NODES[0]!, "apiserver-etcd-client", ["get", "/kb/api", "--print-value-only"]).out, /^yes\n/);
+    // separate trust: the cluster CA's admin certificate is refused, and so is a client without one
+    const admin = sh("ip", ["netns", "exec", NODES[0]!.ns, "env", "ETCDCTL_API=3", "etcdctl", `--endpoints=https://${NODES[0]!.ip}:2379`, "--dial-timeout=5s", "--command-timeout=5s",
+      `--cacert=${path.join(out, "pki/etcd-ca.pem")}`, `--cert=${path.join(out, "pki/admin.pem")}`, `--key=${path.join(out, "pki/admin-key.pem")}`, "get", "/kb/a"], { allowFail: true });
+    assert.ok(admin.code !== 0, `the admin certificate must be refused: ${admin.out}`);
+    const bare = ctl(out, NODES[0]!, null, ["get", "/kb/a"]);
+    assert.ok(bare.code !== 0, `a client without a certificate must be refused: ${bare.out}`);
+    // one member down: still healthy and writable; back with the same flags: it rejoins and has the key
+    stopMember(NODES[2]!);
+    const two = NODES.slice(0, 2).map((n) => `https://${n.ip}:2379`).join(",");
+    await until("two members healthy", () => ctl(out, NODES[0]!, hc, ["endpoint", "health"], two).code === 0);
+    assert.is(ctl(out, NODES[0]!, hc, ["put", "/kb/while-down", "written"]).code, 0);
+    startMember(NODES[2]!, roots[2]!, path.join(work, `${NODES[2]!.name}.log`));
+    await until("the stopped member to rejoin with the key", () => /^written\n/.test(ctl(out, NODES[2]!, hc, ["get", "/kb/while-down", "--print-value-only", "--consistency=s"]).out));
+    // generate again: nothing changes; change one node's IP: only its etcd certificates and every --initial-cluster change
+    const before = snapshot(out);
+    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+    assert.equal(snapshot(out), before, "out/ is byte-identical");
+    spec.nodes[1]!.ip = "198.18.0.99";
+    writeFileSync(specFile, JSON.stringify(spec, null, 2));
+    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+    const after = snapshot(out);
+    const changedPki = [...after.keys()].filter((k) => k.startsWith("pki/") && after.get(k) !== before.get(k)).sort();
+    assert.equal(changedPki, ["pki/etcd-peer-m2-key.pem", "pki/etcd-peer-m2.pem", "pki/etcd-server-m2-key.pem", "pki/etcd-server-m2.pem"]);
+    for (const n of NODES) {
+      const unit = `nodes/${n.name}/rootfs/etc/systemd/system/etcd.service`;
+      assert.ok(after.get(unit) !== before.get(unit), `${unit} changes (--initial-cluster)`);
+      assert.match(Buffer.from(after.get(unit)!, "base64").toString(), /--initial-cluster=m1=https:\/\/198\.18\.0\.11:2380,m2=https:\/\/198\.18\.0\.99:2380,m3=/);
+      const server = `nodes/${n.name}/rootfs${BASE}/cert/etcd/server.pem`;
+      assert.is(after.get(server) !== before.get(server), n.name === "m2", `${server} changes only on m2`);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test.run();
