@@ -78,6 +78,54 @@ function network(): void {
     sh("ip", ["-n", n.ns, "link", "set", `${n.veth}p`, "up"]);
     sh("ip", ["-n", n.ns, "link", "set", "lo", "up"]);
   }
+  // The admin host (check-ha.sh) is this namespace, on the same bridge.
+  sh("ip", ["addr", "add", "198.18.0.1/24", "dev", BRIDGE]);
+}
+
+/** answerSsh: a stand-in `ssh` (on check-ha.sh's PATH) that turns `ssh root@IP systemctl stop|start etcd.service` into
+ *  stopping or starting that member here; each call waits until this process has done it. Returns the stop function. */
+function answerSsh(dir: string, roots: string[], logs: string): { bin: string; calls: string[]; stop(): void } {
+  const bin = path.join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    path.join(bin, "ssh"),
+    `#!/bin/bash\nreq=${dir}/req.$$\nprintf '%s\\n' "$*" >"$req.tmp" && mv "$req.tmp" "$req"\nfor ((i = 0; i < 600; i++)); do [[ -e $req.done ]] && exit 0; sleep 0.1; done\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  const calls: string[] = [];
+  const timer = setInterval(() => {
+    for (const f of readdirSync(dir).filter((x) => /^req\.\d+$/.test(x))) {
+      const line = readFileSync(path.join(dir, f), "utf8").trim();
+      rmSync(path.join(dir, f));
+      calls.push(line);
+      const m = /root@(\S+) systemctl (stop|start) etcd\.service$/.exec(line);
+      const i = NODES.findIndex((n) => n.ip === m?.[1]);
+      if (m && i >= 0) {
+        const done = () => writeFileSync(path.join(dir, `${f}.done`), "");
+        if (m[2] === "stop") void stopMember(NODES[i]!).then(done);
+        else {
+          startMember(NODES[i]!, roots[i]!, path.join(logs, `${NODES[i]!.name}.log`));
+          done();
+        }
+      } else writeFileSync(path.join(dir, `${f}.done`), "");
+    }
+  }, 100);
+  return { bin, calls, stop: () => clearInterval(timer) };
+}
+
+/** runAsync: a command whose output is collected while this process keeps serving (answerSsh). */
+function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    const kill = setTimeout(() => p.kill("SIGKILL"), 180_000);
+    p.on("close", (code) => {
+      clearTimeout(kill);
+      resolve({ code, out });
+    });
+  });
 }
 
 function startMember(n: (typeof NODES)[number], root: string, log: string): void {
@@ -88,14 +136,31 @@ function startMember(n: (typeof NODES)[number], root: string, log: string): void
   procs.set(n.name, p);
 }
 
-function stopMember(n: (typeof NODES)[number]): void {
+/** stopMember: SIGTERM to the member's process group, then wait until it has exited (it holds its data dir's lock and
+ *  ports until then; a restart before that fails), SIGKILL after 30 s. */
+async function stopMember(n: (typeof NODES)[number]): Promise<void> {
   const p = procs.get(n.name);
-  if (p?.pid) process.kill(-p.pid, "SIGTERM");
-  procs.delete(n.name);
+  if (!p?.pid || p.exitCode !== null || p.signalCode !== null) {
+    procs.delete(n.name);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => p.once("exit", () => resolve()));
+  process.kill(-p.pid, "SIGTERM");
+  const kill = setTimeout(() => {
+    try {
+      process.kill(-p.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, 30_000);
+  await exited;
+  clearTimeout(kill);
+  if (procs.get(n.name) === p) procs.delete(n.name);
 }
 
 async function until(what: string, fn: () => boolean, seconds = 60): Promise<void> {
-  for (let i = 0; i < seconds * 2; i++) {
+  // A wall-clock bound: each try may itself wait (etcdctl's dial timeout).
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
     if (fn()) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -184,12 +249,42 @@ test("three etcd members from the bundles form one cluster; separate trust refus
     const bare = ctl(out, NODES[0]!, null, ["get", "/kb/a"]);
     assert.ok(bare.code !== 0, `a client without a certificate must be refused: ${bare.out}`);
     // one member down: still healthy and writable; back with the same flags: it rejoins and has the key
-    stopMember(NODES[2]!);
+    await stopMember(NODES[2]!);
     const two = NODES.slice(0, 2).map((n) => `https://${n.ip}:2379`).join(",");
     await until("two members healthy", () => ctl(out, NODES[0]!, hc, ["endpoint", "health"], two).code === 0);
     assert.is(ctl(out, NODES[0]!, hc, ["put", "/kb/while-down", "written"]).code, 0);
     startMember(NODES[2]!, roots[2]!, path.join(work, `${NODES[2]!.name}.log`));
     await until("the stopped member to rejoin with the key", () => /^written\n/.test(ctl(out, NODES[2]!, hc, ["get", "/kb/while-down", "--print-value-only", "--consistency=s"]).out));
+    // verify.sh of each node, in its namespace with its installed files at their paths (systemctl stands in: no systemd here)
+    const stub = path.join(work, "systemctl");
+    writeFileSync(stub, '#!/bin/sh\ncase "$1" in is-active) echo active ;; is-enabled) echo enabled ;; esac\n', { mode: 0o755 });
+    NODES.forEach((n, i) => {
+      const verify = path.join(BASE, "work/etcd/verify.sh");
+      const v = sh("ip", ["netns", "exec", n.ns, "unshare", "-m", "--propagation", "private", "sh", "-c",
+        `mount --bind '${path.join(roots[i]!, BASE)}' '${BASE}' && ETCD_VERIFY_SYSTEMCTL='${stub}' ETCD_VERIFY_TIMEOUT=20 bash '${verify}'`], { allowFail: true });
+      assert.is(v.code, 0, `${n.name} verify.sh: ${v.out}`);
+      for (const check of ["unit-active", "listening-client", "listening-peer", "endpoint-health"]) assert.match(v.out, new RegExp(`PASS\\s+${check}`), v.out);
+    });
+    // check-ha.sh from the admin host: the member list, the leader, and a failover of the leader's etcd (ssh answered here)
+    const ssh = answerSsh(path.join(work, "ssh"), roots, work);
+    try {
+      const env = { ...process.env, PATH: `${ssh.bin}:${process.env.PATH}` };
+      const plain = await runAsync("bash", [path.join(out, "check-ha.sh")], env);
+      assert.is(plain.code, 0, plain.out);
+      assert.match(plain.out, /leader: m[123]/);
+      const failover = await runAsync("bash", [path.join(out, "check-ha.sh"), "--failover", "--timeout", "60"], env);
+      assert.is(failover.code, 0, failover.out);
+      const old = /leader: (m[123])/.exec(failover.out)![1];
+      assert.match(failover.out, new RegExp(`stopping etcd\\.service on ${old}`));
+      assert.match(failover.out, /new leader: m[123]/);
+      assert.not.ok(failover.out.includes(`new leader: ${old}`), failover.out);
+      assert.match(failover.out, /health: the other members are healthy/);
+      assert.match(failover.out, new RegExp(`started etcd\\.service on ${old}`));
+      assert.equal(ssh.calls.map((c) => c.replace(/^.*root@/, "")), [`${NODES.find((n) => n.name === old)!.ip} systemctl stop etcd.service`, `${NODES.find((n) => n.name === old)!.ip} systemctl start etcd.service`]);
+      await until("all three healthy after the failover", () => (ctl(out, NODES[0]!, hc, ["endpoint", "health", "--cluster"]).out.match(/is healthy/g) ?? []).length === 3);
+    } finally {
+      ssh.stop();
+    }
     // generate again: nothing changes; change one node's IP: only its etcd certificates and every --initial-cluster change
     const before = snapshot(out);
     execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
