@@ -70,9 +70,9 @@ function twoUnitFiles(prefix = ""): BundleFile[] {
 }
 
 /** Writes a bundle (install.sh 0755, SHA256SUMS, rootfs/ with the files' modes) in a folder whose path holds spaces. */
-function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[]; units?: string[] } = {}): Bundle {
+function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[]; units?: string[]; noBlock?: string[] } = {}): Bundle {
   const files = opts.files ?? layoutFiles(opts.prefix);
-  const input = inputFor(files, opts.prefix, opts.node, opts.units);
+  const input = { ...inputFor(files, opts.prefix, opts.node, opts.units), noBlockUnits: opts.noBlock };
   const dir = path.join(parent, "bundle dir with spaces", NODE.name);
   for (const f of files) {
     const p = path.join(dir, "rootfs", f.target);
@@ -491,7 +491,7 @@ const service = suite("install.sh service");
  *  with the units `units`); needs real root (chown). */
 function withRealRoot(
   body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: string) => void,
-  opts: { files?: (prefix: string) => BundleFile[]; units?: string[] } = {},
+  opts: { files?: (prefix: string) => BundleFile[]; units?: string[]; noBlock?: string[] } = {},
 ): void {
   if (!isRoot) {
     console.log("\n  !!! skipped: install.sh without --root needs uid 0 (it chowns to root); run the tests as root\n");
@@ -501,7 +501,7 @@ function withRealRoot(
   const backups = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
   try {
     const prefix = path.join(t.dir, "sysroot");
-    body(makeBundle(t.dir, { prefix, files: opts.files?.(prefix), units: opts.units }), standIns(t.dir), prefix);
+    body(makeBundle(t.dir, { prefix, files: opts.files?.(prefix), units: opts.units, noBlock: opts.noBlock }), standIns(t.dir), prefix);
     const after = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
     assert.is(after, backups, "no backup written outside the temp folder");
   } finally {
@@ -525,6 +525,24 @@ service("should reload, enable and restart on the first install, and not restart
     assert.match(second.out, /^no changes$/m);
     assert.match(second.out, "already active and nothing changed: no restart");
   });
+});
+
+service("should start a unit that waits for its peers (an etcd member) without waiting, and accept it activating", () => {
+  withRealRoot(
+    (b, s) => {
+      unitState(s, SCHED, "activating");
+      const r = ok(install(b, [], s.bin));
+      assert.equal(calls(s.log), ["daemon-reload", `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`, `is-active ${UNIT_NAME}`, `enable ${SCHED}`, `restart --no-block ${SCHED}`, `is-active ${SCHED}`]);
+      assert.match(r.out, `service: ${SCHED} is activating (it waits for the other members; install them too)`);
+      // A unit that is not among them still has to be active.
+      unitState(s, UNIT_NAME, "activating");
+      rmSync(s.log);
+      const other = install(b, [], s.bin);
+      assert.is(other.code, 1, other.out + other.err);
+      assert.match(other.err, `${UNIT_NAME} is activating`);
+    },
+    { files: twoUnitFiles, units: BOTH, noBlock: [SCHED] },
+  );
 });
 
 service("should restart an inactive unit even when nothing changed", () => {
