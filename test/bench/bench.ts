@@ -98,6 +98,8 @@ const ECDSA3 = "kube-controller-manager only, 3 nodes, ecdsa-256";
 const work = mkdtempSync(path.join(tmpdir(), "kubebundle-bench-"));
 const rows: Row[] = [];
 let exampleKeys = 0;
+/** keysOf: the private keys each from-scratch case makes (guide: its -key.pem files). */
+const keysOf = new Map<string, number>([[GUIDE_CASE, 2]]);
 try {
   let n = 0;
   const fresh = () => path.join(work, `o${n++}`);
@@ -109,7 +111,7 @@ try {
   const specs: [string, string][] = [
     [EXAMPLE, exampleWith(work, ["kube-controller-manager"])],
     [ECDSA3, spec(work, 3, "ecdsa", ["kube-controller-manager"])],
-    ["example, every component, 3 nodes, rsa-2048", path.join(ROOT, "cluster.example.json")],
+    ["example, every component (etcd among them), 3 nodes, rsa-2048", path.join(ROOT, "cluster.example.json")],
     ["every component, 3 nodes, ecdsa-256", spec(work, 3, "ecdsa")],
     ["7 nodes, rsa-2048", spec(work, 7, "rsa")],
     ["7 nodes, ecdsa-256", spec(work, 7, "ecdsa")],
@@ -122,7 +124,9 @@ try {
     const keep = fresh();
     once(process.execPath, [BIN, "generate", file, "--out", keep, "--quiet"]);
     // The keys a from-scratch run makes: one per key file of out/pki.
-    if (label === EXAMPLE) exampleKeys = readdirSync(path.join(keep, "pki")).filter((f) => f.endsWith("-key.pem")).length;
+    const made = readdirSync(path.join(keep, "pki")).filter((f) => f.endsWith("-key.pem")).length;
+    keysOf.set(`generate from scratch: ${label}`, made);
+    if (label === EXAMPLE) exampleKeys = made;
     kept.push([keep, readFileSync(path.join(keep, "manifest.json"), "utf8")]);
     cases.push({ name: `generate no-change re-run: ${label}`, cmd: process.execPath, args: () => [BIN, "generate", file, "--out", keep, "--quiet"] });
   }
@@ -135,8 +139,8 @@ try {
 const row = (name: string) => rows.find((r) => r.name === name);
 const get = (name: string) => row(name)?.ms;
 console.log(`\nkubebundle bench: median of ${RUNS} rounds, node ${process.version}, ${CORES} cores, ${rows.length} cases\n`);
-console.log("| case | median wall (ms) | peak RSS (MB) |\n|---|---:|---:|");
-for (const r of rows) console.log(`| ${r.name} | ${r.ms.toFixed(0)} | ${r.rssMb === null ? "n/a" : r.rssMb.toFixed(0)} |`);
+console.log("| case | median wall (ms) | peak RSS (MB) | keys made |\n|---|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.name} | ${r.ms.toFixed(0)} | ${r.rssMb === null ? "n/a" : r.rssMb.toFixed(0)} | ${keysOf.get(r.name) ?? "-"} |`);
 
 const bare = get(BARE)!;
 const guide = get(GUIDE_CASE);
