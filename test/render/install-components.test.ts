@@ -59,7 +59,7 @@ function json(args: string[], code = 0): Result {
   return JSON.parse(r.stdout) as Result;
 }
 
-/** ownFiles: the files of `id` alone (not shared with another component), as install.sh reports them on a first install. */
+/** filesOf: every file install.sh reported for component `id`, whatever happened to it. */
 function filesOf(r: Result, id: string): string[] {
   const f = r.components[id]!.files;
   return [...f.added, ...f.changed, ...f.unchanged, ...f.removed, ...f.kept];

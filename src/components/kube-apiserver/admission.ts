@@ -4,7 +4,8 @@
 //
 // Source: AllOrderedPlugins in kubernetes/kubernetes pkg/kubeapiserver/options/plugins.go (the stored copies of 1.19 and
 // 1.28 and of the development branch after 1.36), dated by the pull requests that added or removed a plugin (see each row).
-import { compareMinor, minorOf, parseVersion, type KubeVersion } from "../release.js";
+import { isNotYetIn, isRemovedIn } from "../flag-table.js";
+import { minorOf, type KubeVersion } from "../release.js";
 
 /** AdmissionPlugin: one plugin name and the minor releases that know it. `since` absent: known in 1.16 already;
  *  `removedIn` absent: still known in 1.37. `dated: false` marks a release inferred from a pull request's date rather than
@@ -87,20 +88,14 @@ export const ADMISSION_PLUGINS: readonly AdmissionPlugin[] = [
  *  deprecated spelling of both. */
 export const PLUGIN_LIST_FLAGS = ["enable-admission-plugins", "disable-admission-plugins", "admission-control"] as const;
 
-const rel = (m: string): KubeVersion => {
-  const v = parseVersion(m);
-  if (!v) throw new Error(`bad release "${m}" in the admission plugin table`);
-  return v;
-};
-
 /** pluginRow: the row of a plugin name (exact spelling, as kube-apiserver compares it), if any. */
 export function pluginRow(name: string): AdmissionPlugin | undefined {
   return ADMISSION_PLUGINS.find((p) => p.name === name);
 }
 
-/** isPluginIn: true when release `v` knows plugin row `p`. */
+/** isPluginIn: true when release `v` knows plugin row `p` (the flag table's release questions, on the plugin's dates). */
 export function isPluginIn(p: AdmissionPlugin, v: KubeVersion): boolean {
-  return (p.since === undefined || compareMinor(v, rel(p.since)) >= 0) && (p.removedIn === undefined || compareMinor(v, rel(p.removedIn)) < 0);
+  return !isNotYetIn(p, v) && !isRemovedIn(p, v);
 }
 
 /** pluginsIn: every plugin name release `v` knows, in table order. */
@@ -129,7 +124,7 @@ export function pluginNameProblem(name: string, v: KubeVersion, closest: (name: 
   if (isPluginIn(row, v)) return undefined;
   const severity = row.dated === false ? "warning" : "error";
   const may = row.dated === false ? " (release inferred from the pull request that changed it)" : "";
-  if (row.removedIn !== undefined && compareMinor(v, rel(row.removedIn)) >= 0) {
+  if (isRemovedIn(row, v)) {
     return { name, severity, message: `admission plugin ${name} was removed in Kubernetes ${row.removedIn} (${target})${may}${row.note ? `: ${row.note}` : ""}` };
   }
   return { name, severity, message: `admission plugin ${name} does not exist before Kubernetes ${row.since} (${target})${may}` };
