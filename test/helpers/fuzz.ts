@@ -36,7 +36,8 @@ export function mutate(spec: any, r: () => number): any {
   const target = all[Math.floor(r() * all.length)]!;
   const parent = target.slice(0, -1).reduce((o: any, k) => o[k], spec);
   const key = target[target.length - 1]!;
-  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  // A fresh copy of each picked value: a shared NASTY object put twice into one spec could be put into itself (a cycle).
+  const pick = <T,>(xs: T[]): T => structuredClone(xs[Math.floor(r() * xs.length)]!);
   switch (Math.floor(r() * 7)) {
     case 6: // a flag kubebundle reads back, given an odd value
       if (spec.controllerManager && typeof spec.controllerManager === "object" && spec.controllerManager.extraArgs && typeof spec.controllerManager.extraArgs === "object") {
