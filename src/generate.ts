@@ -6,12 +6,15 @@ import { InputError, type Problem } from "./errors.js";
 import { readSpecFile } from "./spec/read.js";
 import { caFilesOf, inputsDigest, unchanged, treeDigest } from "./write/fast-path.js";
 import { readPkiDir } from "./pki/state.js";
+import { SECRET_FILE_NAMES } from "./pki/secret-files.js";
 import { tarMtime } from "./write/tar-options.js";
 import { checkOutEntries, guardOutDir, unwritable } from "./write/out-guard.js";
 import type { TreeDiff } from "./write/out-tree.js";
 import type { Built, NodeReport } from "./write/build-tree.js";
 import { lastManifest, serializeManifest, writtenBy, type Manifest } from "./write/manifest.js";
-import type { PkiEvent } from "./pki/index.js";
+import type { PkiEvent, PkiFiles, PkiResult } from "./pki/index.js";
+import type { SecretsResult } from "./pki/secrets.js";
+import type { Cluster } from "./spec/cluster.js";
 
 /** GenerateOptions: where from, where to; `now` and `env` are injectable for tests. */
 export interface GenerateOptions {
@@ -115,6 +118,26 @@ async function writeOut(built: Built, outDir: string, prev: Partial<Manifest> | 
   return { diff, changed };
 }
 
+/** resolveRunSecrets: the encryption key (when kube-apiserver is generated) and the service-account pair (when a generated
+ *  component signs or verifies tokens) for this run, from out/pki and the last manifest's record. */
+async function resolveRunSecrets(cluster: Cluster, previous: PkiFiles, pki: PkiResult, prev: Partial<Manifest> | undefined): Promise<SecretsResult> {
+  const { resolveSecrets, recordedSecrets } = await import("./pki/secrets.js");
+  const { specKeyType } = await import("./pki/keys.js");
+  const { componentsOf } = await import("./components/registry.js");
+  const files = componentsOf(cluster).flatMap((k) => k.files);
+  return resolveSecrets(
+    previous,
+    {
+      trust: cluster.spec.pki.trust,
+      keyType: specKeyType(cluster.key),
+      caKeyPem: pki.certs["ca"]!.key,
+      encryption: files.some((f) => f.kind === "secret-config"),
+      serviceAccount: files.some((f) => f.content.from === "secret"),
+    },
+    recordedSecrets(prev),
+  );
+}
+
 /** run: the stages, with out/ locked. */
 async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<GenerateReport> {
   const now = opts.now ?? new Date();
@@ -123,7 +146,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const specBytes = readSpecFile(opts.spec);
   const caFiles = caFilesOf(specBytes, path.resolve(opts.spec));
   const prev = lastManifest(outDir);
-  const previous = readPkiDir(path.join(outDir, "pki"));
+  const previous = readPkiDir(path.join(outDir, "pki"), SECRET_FILE_NAMES);
   if (prev && caFiles && unchanged(outDir, prev, { version: opts.version, specBytes, caFiles, pki: previous, tarMtime: mtime }, now)) {
     step("inputs and out/ match the last run; no certificate is due for renewal");
     return unchangedReport(outDir, prev, opts.spec);
@@ -139,20 +162,22 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   // The certificates the last run recorded: a CA among them that out/pki lost is refused, never made anew.
   const recorded = Array.isArray(prev?.certificates) ? prev.certificates : [];
   const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps(), recorded);
-  step(`pki: ${pki.events.map((e) => `${e.id} ${e.action}`).join(", ")}`);
+  const secrets = await resolveRunSecrets(cluster, previous, pki, prev);
+  for (const w of secrets.warnings) warnings.push({ file: opts.spec, pointer: "/pki/trust", message: w, severity: "warning" });
+  step(`pki: ${[...pki.events, ...secrets.events].map((e) => `${e.id} ${e.action}`).join(", ")}`);
 
   const { buildTree } = await buildTreeModule;
-  const built = await buildTree({ cluster, pki, version: opts.version, mtime, prev, outDir });
+  const built = await buildTree({ cluster, pki, secrets, version: opts.version, mtime, prev, outDir });
   step(`rendered ${built.plans.length} bundles (${built.plans.reduce((n, p) => n + p.files.length, 0)} files)`);
 
-  const digest = inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: pki.files, tarMtime: mtime });
+  const digest = inputsDigest({ version: opts.version, specBytes, caFiles: caFiles ?? [], pki: built.pkiFiles, tarMtime: mtime });
   sealManifest(built, warnings, digest);
   const { diff, changed } = await writeOut(built, outDir, prev, opts, step);
   return {
     changed,
     out: outDir,
     warnings,
-    pki: pki.events,
+    pki: [...pki.events, ...secrets.events],
     nodes: built.nodeReports(diff),
     removedNodes: (prev?.nodes ?? []).map((n) => n.name).filter((n) => !cluster.nodes.some((c) => c.name === n)),
     diff,

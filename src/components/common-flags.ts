@@ -3,6 +3,7 @@
 import type { FileRow } from "./component.js";
 import type { FlagContext, FlagRow } from "./flag-table.js";
 import { SHARED_FILES, fileRow } from "./layout.js";
+import { FRONT_PROXY_CA_FILE, FRONT_PROXY_CLIENT_CN } from "./shared-files.js";
 
 /** fixed: a row value that does not depend on the cluster. */
 export const fixed = (v: string) => () => v;
@@ -13,17 +14,16 @@ export function fileFlag(rows: readonly FileRow[], id: string): (ctx: FlagContex
   return ({ cluster }) => row.target(cluster);
 }
 
-/** requestHeaderRows: trust identity headers from a front proxy whose client certificate chains to the cluster CA and
- *  carries the CN `aggregator` (never the guide's literal ""). */
-export function requestHeaderRows(rows: readonly FileRow[]): FlagRow[] {
-  return [
-    { flag: "requestheader-allowed-names", value: fixed("aggregator") },
-    { flag: "requestheader-client-ca-file", value: fileFlag(rows, "ca-cert") },
+/** REQUEST_HEADER_ROWS: trust identity headers (X-Remote-*) only from the front proxy: a client certificate of the
+ *  front-proxy CA (FRONT_PROXY_CA_FILE) whose CN is `front-proxy-client`, the one the pki stage issues (never the guide's
+ *  literal "", which names the two-character string, or unquoted any client of the CA). */
+export const REQUEST_HEADER_ROWS: readonly FlagRow[] = [
+    { flag: "requestheader-allowed-names", value: fixed(FRONT_PROXY_CLIENT_CN) },
+    { flag: "requestheader-client-ca-file", value: ({ cluster }) => FRONT_PROXY_CA_FILE.target(cluster) },
     { flag: "requestheader-extra-headers-prefix", value: fixed("X-Remote-Extra-") },
     { flag: "requestheader-group-headers", value: fixed("X-Remote-Group") },
     { flag: "requestheader-username-headers", value: fixed("X-Remote-User") },
-  ];
-}
+];
 
 const KLOG_NOTE = "klog's file and header flags are gone; logs go to stderr, which systemd's journal captures";
 

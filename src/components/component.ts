@@ -21,17 +21,39 @@ export type Content =
   | { from: "unit" }
   /** verify.sh for the component on this node. */
   | { from: "verify" }
-  /** A configuration file: the object `build` returns, written as YAML. */
-  | { from: "yaml"; build(c: Cluster, node: ClusterNode): object };
+  /** A configuration file: the object `build` returns, written as YAML (`secrets`: the run's secrets that are not
+   *  certificates, for a file that embeds one: the encryption configuration). */
+  | { from: "yaml"; build(c: Cluster, node: ClusterNode, secrets: Secrets): object }
+  /** A half of the service-account key pair (src/pki/secrets.ts): the private key that signs tokens, the public one that
+   *  verifies them. */
+  | { from: "secret"; part: "sa-key" | "sa-pub" };
+
+/** Secrets: the secrets of out/pki that are not certificates, as the files that carry them need them. */
+export interface Secrets {
+  /** The encryption-at-rest key, base64 of 32 bytes; null when the run made none (kube-apiserver not generated). */
+  encryptionKey: string | null;
+  /** The service-account key pair, PEM; empty when no generated component uses it. */
+  serviceAccount: { keyPem: string; pubPem: string };
+}
 
 /** FileRow: one file of a node's rootfs. */
 export interface FileRow {
   /** Stable id, unique across the registry ("kcm-cert", "ca-cert"). */
   id: string;
   kind: FileKind;
-  /** Absolute target path on the node, from the spec's `paths`. */
+  /** Absolute target path on the node, from the spec's `paths`. Rows of several components may name one target (a CA
+   *  both read): the node gets one file, shared by them, and the rows must agree on its content. */
   target(c: HasPaths): string;
   content: Content;
+  /** When the node gets the file at all (absent: always); read from the spec defensively, as it is also asked during
+   *  validation (the audit policy only with `apiServer.audit`, sa.key only with `pki.trust: separate`). */
+  when?(c: HasPaths): boolean;
+}
+
+/** Subject: a certificate's CN and O. */
+export interface Subject {
+  CN: string;
+  O?: string | null;
 }
 
 /** CertDecl: a certificate the component needs, a row of the pki stage's certificate table. `scope` "node": one per node
@@ -45,19 +67,23 @@ export interface CertDecl {
   caId: string;
   /** cfssl usage words. */
   profile: readonly Usage[];
-  /** CN and O (C, ST, L and OU come from pki.names); O absent: the CN; O null: no O (etcd's, as kubeadm's). */
-  subject: { CN: string; O?: string | null };
+  /** CN and O (C, ST, L and OU come from pki.names); O absent: the CN; O null: no O (etcd's, as kubeadm's). A function
+   *  where the subject depends on the cluster (kubeadm's apiserver-kubelet-client group by release). */
+  subject: Subject | ((c: Cluster) => Subject);
   /** SANs for a node (null for a cluster-scope row). */
   hosts(c: Cluster, node: ClusterNode | null): string[];
   /** For a per-node row: the CN is the node's name (etcd's server and peer certificates, as kubeadm's), not subject.CN. */
   nodeCN?: true;
 }
 
-/** Health: what a component's checks read. `healthz`: verify.sh GETs /healthz on its serving address (Serving, from
- *  --secure-port/--bind-address), and it has a kubeconfig for the apiserver check. `etcd`: verify.sh asks the local member's
+/** Health: what a component's checks read. `healthz`: verify.sh GETs /healthz (or `paths`) on its serving address
+ *  (Serving, from --secure-port/--bind-address), and, when it has a kubeconfig, checks that it reaches the apiserver. `etcd`: verify.sh asks the local member's
  *  `endpoint health` on the client port with the health-check client, checks the client and peer listeners, and check-ha.sh
  *  reads the member list and the leader instead of a leader-election lock. */
-export type Health = { kind: "healthz" } | { kind: "etcd"; clientPort(c: Cluster): number; peerPort(c: Cluster): number };
+export type Health =
+  /** `paths`: the health paths verify.sh GETs (default ["/healthz"]); kube-apiserver's /livez and /readyz. */
+  | { kind: "healthz"; paths?: readonly string[] }
+  | { kind: "etcd"; clientPort(c: Cluster): number; peerPort(c: Cluster): number };
 
 /** Serving: where a component answers /healthz on a node. */
 export interface Serving {

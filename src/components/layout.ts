@@ -9,14 +9,15 @@ export interface HasPaths {
   spec: { paths: Spec["paths"] };
 }
 
-/** FileKind: what a file holds; decides its mode (keys and kubeconfigs 0600, scripts 0755, rest 0644). */
-export type FileKind = "cert" | "key" | "kubeconfig" | "unit" | "script" | "config";
+/** FileKind: what a file holds; decides its mode (keys, kubeconfigs and configurations embedding a secret 0600, scripts
+ *  0755, rest 0644). `secret-config`: a configuration file holding a secret (the encryption configuration's key). */
+export type FileKind = "cert" | "key" | "kubeconfig" | "unit" | "script" | "config" | "secret-config";
 
 /** MODES: file mode by kind, as the contract sets them. */
-export const MODES: Readonly<Record<FileKind, number>> = { cert: 0o644, key: 0o600, kubeconfig: 0o600, unit: 0o644, script: 0o755, config: 0o644 };
+export const MODES: Readonly<Record<FileKind, number>> = { cert: 0o644, key: 0o600, kubeconfig: 0o600, unit: 0o644, script: 0o755, config: 0o644, "secret-config": 0o600 };
 
-/** isSecret: files that hold a private key or embed one (0600, kept out of Git). */
-export const isSecret = (kind: FileKind) => kind === "key" || kind === "kubeconfig";
+/** isSecret: files that hold a private key or a secret, or embed one (0600, kept out of Git). */
+export const isSecret = (kind: FileKind) => kind === "key" || kind === "kubeconfig" || kind === "secret-config";
 
 /** SHARED_FILES: files every component reads: the cluster CA (its key signs kubelet CSRs in kube-controller-manager). */
 export const SHARED_FILES: readonly FileRow[] = [

@@ -3,12 +3,13 @@
 import type { Component, FileRow } from "./component.js";
 import { SHARED_FILES, fileRow } from "./layout.js";
 import { etcd } from "./etcd/index.js";
+import { kubeApiserver } from "./kube-apiserver/index.js";
 import { kubeControllerManager } from "./kube-controller-manager/index.js";
 import { kubeScheduler } from "./kube-scheduler/index.js";
 import type { HasPaths } from "./layout.js";
 
 /** REGISTRY: the rows, in rollout order. */
-export const REGISTRY = [etcd, kubeControllerManager, kubeScheduler] as const satisfies readonly Component[];
+export const REGISTRY = [etcd, kubeApiserver, kubeControllerManager, kubeScheduler] as const satisfies readonly Component[];
 
 /** ComponentId: the id of a row of the registry. */
 export type ComponentId = (typeof REGISTRY)[number]["id"];
@@ -29,9 +30,11 @@ export function componentsOfSpec(spec: Record<string, unknown>): readonly Compon
   return componentsOf({ spec: { components: Array.isArray(given) ? given.filter((x): x is string => typeof x === "string") : undefined } });
 }
 
-/** nodeFiles: every file row a node gets for `components`: the shared ones, then each component's. */
-export function nodeFiles(components: readonly Component[]): FileRow[] {
-  return [...SHARED_FILES, ...components.flatMap((k) => k.files)];
+/** nodeFiles: every file row a node gets for `components`: the shared ones, then each component's, a row that several
+ *  list once; with `c`, only the rows whose `when` holds for it. */
+export function nodeFiles(components: readonly Component[], c?: HasPaths): FileRow[] {
+  const rows = [...new Set([...SHARED_FILES, ...components.flatMap((k) => k.files)])];
+  return c ? rows.filter((r) => r.when?.(c) ?? true) : rows;
 }
 
 /** fileTarget: the target path of file row `id` among `components`' and the shared ones. */

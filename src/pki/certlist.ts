@@ -49,8 +49,8 @@ interface CaRow {
   singleTrust?: string;
 }
 
-/** CA_ROWS: every CA, the cluster CA first. A CA is a row: adding one (front-proxy-ca) is a row here, its `pki` import
- *  field (CA_IMPORT_FIELDS, schema) and the leaves that name it as their caId. */
+/** CA_ROWS: every CA, the cluster CA first. A CA is a row: adding one is a row here, its `pki` import field
+ *  (CA_IMPORT_FIELDS, schema) and the leaves and file rows that name it. */
 const CA_ROWS: readonly CaRow[] = [
   { id: "ca", longName: "cluster CA", importField: "ca", subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: c.spec.pki.caCSR.CN }) },
   {
@@ -59,6 +59,15 @@ const CA_ROWS: readonly CaRow[] = [
     importField: "etcdCA",
     // C, ST, L, O, OU as the cluster CA's; CN as kubeadm names it.
     subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: "etcd-ca" }),
+    singleTrust: "ca",
+  },
+  {
+    // Signs the front proxy's client (kube-apiserver's --proxy-client-cert-file), the only CA whose clients may assert
+    // identities in X-Remote-* headers (--requestheader-client-ca-file of every component).
+    id: "front-proxy-ca",
+    longName: "front-proxy CA",
+    importField: "frontProxyCA",
+    subject: (c) => buildDn(c.spec.pki.caCSR.names ?? [], { CN: "front-proxy-ca" }),
     singleTrust: "ca",
   },
 ];
@@ -98,8 +107,9 @@ function componentRow(k: Component, d: CertDecl): CertRow {
     scope: d.scope,
     component: k.id,
     subject: (c, node) => {
-      const CN = d.nodeCN && node ? node.name : d.subject.CN;
-      const O = d.subject.O === undefined ? CN : d.subject.O;
+      const given = typeof d.subject === "function" ? d.subject(c) : d.subject;
+      const CN = d.nodeCN && node ? node.name : given.CN;
+      const O = given.O === undefined ? CN : given.O;
       return O === null ? buildDn(c.spec.pki.names ?? [], { CN }) : componentDn(c, O, CN);
     },
     hosts: (c, node) => sortHosts(d.hosts(c, node ?? null)),
@@ -144,13 +154,17 @@ export function signerId(c: Cluster, id: string): string {
   return c.spec.pki.trust === "single" && row?.singleTrust ? row.singleTrust : id;
 }
 
-/** certInstances: the certificates a cluster has, in table order: the CAs that sign one of them (the cluster CA always),
+/** certInstances: the certificates a cluster has, in table order: the CAs that sign one of them or that a node file of a
+ *  generated component holds (the cluster CA always; front-proxy-ca for kube-controller-manager's
+ *  --requestheader-client-ca-file even without kube-apiserver),
  *  the rows of the components it generates (and those of every cluster), each signed by its CA under the trust layout
  *  (signerId), each per-node row once per node (id `<id>@<node>`, files `<baseName>-<node>.pem`, its node's SANs). */
 export function certInstances(c: Cluster): CertRow[] {
-  const generated = new Set(componentsOf(c).map((k) => k.id));
+  const components = componentsOf(c);
+  const generated = new Set(components.map((k) => k.id));
   const leaves = CERTS.filter((r) => !r.isCA && (r.component === undefined || generated.has(r.component))).map((r) => ({ ...r, caId: signerId(c, r.caId!) }));
-  const signers = new Set(["ca", ...leaves.map((r) => r.caId)]);
+  const shipped = components.flatMap((k) => k.files).flatMap((f) => (f.content.from === "pem" ? [signerId(c, f.content.cert)] : []));
+  const signers = new Set(["ca", ...leaves.map((r) => r.caId), ...shipped]);
   return [...CERTS.filter((r) => r.isCA && signers.has(r.id)), ...leaves].flatMap((r): CertRow[] =>
     r.scope === "cluster"
       ? [r]

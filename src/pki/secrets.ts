@@ -11,13 +11,8 @@ import { keyTypeName, keyTypeOf, newKeyObject, sameKeyType, type KeyType } from 
 import type { PkiEvent } from "./reconcile.js";
 import { pkiPath, type PkiFiles } from "./state.js";
 
-/** SECRET_FILES: the secrets' file names in out/pki (kubeadm's names for the service-account pair). */
-export const SECRET_FILES = { encryptionKey: "encryption.key", saKey: "sa.key", saPub: "sa.pub" } as const;
-/** SECRET_FILE_NAMES: what readPkiDir must read besides the `*.pem` files. */
-export const SECRET_FILE_NAMES: readonly string[] = Object.values(SECRET_FILES);
-
-/** SECRET_IDS: the ids of the secrets in the manifest's record and in events. */
-export const SECRET_IDS = { encryptionKey: "encryption-key", serviceAccount: "service-account-key" } as const;
+import { SECRET_FILES, SECRET_IDS } from "./secret-files.js";
+export { SECRET_FILES, SECRET_FILE_NAMES, SECRET_IDS } from "./secret-files.js";
 
 
 /** RecordedSecret: a secret the last run's manifest lists (read defensively: the manifest may have been edited by hand):
@@ -25,6 +20,7 @@ export const SECRET_IDS = { encryptionKey: "encryption-key", serviceAccount: "se
  *  service-account key). */
 export interface RecordedSecret {
   id?: unknown;
+  file?: unknown;
   sha256?: unknown;
 }
 
@@ -42,6 +38,8 @@ export interface SecretsInput {
   caKeyPem: string;
   /** False when kube-apiserver is not generated: no encryption key is needed (an existing one is still kept). */
   encryption: boolean;
+  /** False when no generated component signs or verifies service-account tokens: no pair is made (a stored one is kept). */
+  serviceAccount: boolean;
 }
 
 /** SecretsDeps: where randomness and new keys come from (tests pass fixed ones). */
@@ -148,6 +146,14 @@ async function resolveServiceAccount(previous: PkiFiles, input: SecretsInput, re
   const id = SECRET_IDS.serviceAccount;
   const keyText = previous.get(SECRET_FILES.saKey);
   const pubText = previous.get(SECRET_FILES.saPub);
+  if (!input.serviceAccount) {
+    // Kept byte for byte for the run that generates its users again; nothing reads it now.
+    if (keyText !== undefined) out.files.set(SECRET_FILES.saKey, keyText);
+    if (pubText !== undefined) out.files.set(SECRET_FILES.saPub, pubText);
+    const before = recorded.find((r) => r?.id === id);
+    if (before && typeof before.sha256 === "string") out.records.push({ id, file: typeof before.file === "string" ? before.file : SECRET_FILES.saKey, sha256: before.sha256 });
+    return;
+  }
   let key: KeyObject;
   let detail: string;
   let action: PkiEvent["action"] = "reused";

@@ -1,7 +1,7 @@
 // The per-node plan: pure data (bundle path, mode, content) that the write stage lays out, from the file rows of the
 // components the spec generates. install.sh and SHA256SUMS are derived from the same rootfs list, so they cannot disagree.
 import { stringify } from "yaml";
-import type { Component, Content, FileRow } from "../components/component.js";
+import type { Component, Content, FileRow, Secrets } from "../components/component.js";
 import { MODES, isSecret, unitName, unitPath, workingDir } from "../components/layout.js";
 import { SHARED_FILES } from "../components/layout.js";
 import { componentsOf, fileTarget } from "../components/registry.js";
@@ -51,6 +51,7 @@ interface Ctx {
   k: Component | null;
   components: readonly Component[];
   certs: CertsOf;
+  secrets: Secrets;
   version: string;
 }
 
@@ -99,12 +100,18 @@ function render(content: Content, x: Ctx): string {
         caFile: at(k.verifyFiles.ca),
         certFile: at(k.verifyFiles.cert),
         keyFile: at(k.verifyFiles.key),
-        kubeconfig: at(k.verifyFiles.kubeconfig ?? ""),
+        kubeconfig: k.verifyFiles.kubeconfig === undefined ? null : at(k.verifyFiles.kubeconfig),
+        paths: health.paths ?? ["/healthz"],
         version: x.version,
       });
     }
     case "yaml":
-      return stringify(content.build(x.c, x.n), { lineWidth: 0 });
+      return stringify(content.build(x.c, x.n, x.secrets), { lineWidth: 0 });
+    case "secret": {
+      const pem = content.part === "sa-key" ? x.secrets.serviceAccount.keyPem : x.secrets.serviceAccount.pubPem;
+      if (pem === "") throw new Error("no service-account key pair from the pki stage");
+      return pem;
+    }
   }
 }
 
@@ -120,17 +127,31 @@ function rootfsFile(row: FileRow, x: Ctx): PlannedFile {
   };
 }
 
+/** mergeShared: one file per target: a file several components list (the etcd CA, the front-proxy CA, sa.key) belongs to
+ *  each of them; their rows must agree on mode and content (a table error otherwise, not a user error). */
+function mergeShared(files: PlannedFile[]): PlannedFile[] {
+  const byTarget = new Map<string, PlannedFile>();
+  for (const f of files) {
+    const seen = byTarget.get(f.target!);
+    if (!seen) byTarget.set(f.target!, f);
+    else if (seen.mode !== f.mode || !seen.content.equals(f.content)) throw new Error(`${f.target}: two file rows disagree on its content`);
+    else seen.components = [...new Set([...seen.components!, ...f.components!])];
+  }
+  return [...byTarget.values()];
+}
+
 const byPath = (a: { path: string }, b: { path: string }) => byteOrder(a.path, b.path);
 
-/** planNode: the bundle of one node: the shared files and every generated component's files, then SHA256SUMS and
- *  install.sh derived from them. */
-export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version: string): NodePlan {
+/** planNode: the bundle of one node: the shared files and every generated component's files (those its spec wants, one
+ *  per target), then SHA256SUMS and install.sh derived from them. */
+export function planNode(c: Cluster, node: ClusterNode, certs: CertsOf, version: string, secrets: Secrets): NodePlan {
   const components = componentsOf(c);
-  const base = { c, n: node, components, certs, version };
-  const rootfs = [
-    ...SHARED_FILES.map((row) => rootfsFile(row, { ...base, k: null })),
-    ...components.flatMap((k) => k.files.map((row) => rootfsFile(row, { ...base, k }))),
-  ].sort(byPath);
+  const base = { c, n: node, components, certs, secrets, version };
+  const wanted = (row: FileRow) => row.when?.(c) ?? true;
+  const rootfs = mergeShared([
+    ...SHARED_FILES.filter(wanted).map((row) => rootfsFile(row, { ...base, k: null })),
+    ...components.flatMap((k) => k.files.filter(wanted).map((row) => rootfsFile(row, { ...base, k }))),
+  ]).sort(byPath);
   const sums: PlannedFile = { path: "SHA256SUMS", mode: 0o644, content: Buffer.from(sha256sums(rootfs)), secret: false };
   const script = renderInstallScript({
     node: { name: node.name, ip: node.ip },

@@ -19,8 +19,10 @@ export interface VerifyScriptInput {
   /** The node's client certificate and key of the component, presented to /healthz. */
   certFile: string;
   keyFile: string;
-  /** The node's kubeconfig of the component, used to reach the apiserver. */
-  kubeconfig: string;
+  /** The node's kubeconfig of the component, used to reach the apiserver; null for one without (kube-apiserver). */
+  kubeconfig: string | null;
+  /** The health paths to GET, each answering "ok" ("/healthz"; kube-apiserver's "/livez", "/readyz"). */
+  paths: readonly string[];
   /** kubebundle's version, shown by the script. */
   version: string;
 }
@@ -34,7 +36,8 @@ export function renderVerifyScript(input: VerifyScriptInput): string {
     if (value === "") throw new Error(`verify.sh: empty ${what}`);
   }
   if (!/^[a-z0-9-]+$/.test(input.component)) throw new Error(`verify.sh: bad component name ${JSON.stringify(input.component)}`);
-  for (const p of [input.caFile, input.certFile, input.keyFile, input.kubeconfig]) absolutePath(p, "verify.sh");
+  for (const p of [input.caFile, input.certFile, input.keyFile, ...(input.kubeconfig === null ? [] : [input.kubeconfig])]) absolutePath(p, "verify.sh");
+  if (input.paths.length === 0 || input.paths.some((p) => !/^\/[a-z]+$/.test(p))) throw new Error(`verify.sh: bad health paths ${JSON.stringify(input.paths)}`);
   return renderTemplate("verify.sh.ejs", { ...input, q: shellQuote });
 }
 

@@ -14,7 +14,7 @@ export function readSpecFile(file: string): Buffer {
 }
 
 /** CA_IMPORT_FIELDS: the fields of `pki` that import a CA (one per CA row of the certificate table that may be imported). */
-export const CA_IMPORT_FIELDS = ["ca", "etcdCA"] as const;
+export const CA_IMPORT_FIELDS = ["ca", "etcdCA", "frontProxyCA"] as const;
 
 /** CaImportField: one of CA_IMPORT_FIELDS. */
 export type CaImportField = (typeof CA_IMPORT_FIELDS)[number];

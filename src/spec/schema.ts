@@ -114,10 +114,10 @@ export const clusterSchema = {
     },
     components: {
       type: "array",
-      items: { type: "string", enum: ["etcd", "kube-controller-manager", "kube-scheduler"], description: "A component id, as the registry names it." },
+      items: { type: "string", enum: ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"], description: "A component id, as the registry names it." },
       uniqueItems: true,
       minItems: 1,
-      default: ["etcd", "kube-controller-manager", "kube-scheduler"],
+      default: ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"],
       description: "The components to generate, each on every node (default: all of them), written in any order and generated in rollout order.",
     },
     clusterDomain: {
@@ -213,10 +213,11 @@ export const clusterSchema = {
           enum: ["separate", "single"],
           default: "separate",
           description:
-            "`separate` (default, as kubeadm): etcd's certificates are signed by their own CA `etcd-ca`, so no certificate of the cluster CA is accepted by etcd; `single` (the guide): the cluster CA signs everything.",
+            "`separate` (default, as kubeadm): etcd's certificates are signed by their own CA `etcd-ca` (so no certificate of the cluster CA is accepted by etcd), the front proxy's client by `front-proxy-ca`, and service-account tokens by a dedicated key pair `sa.key`/`sa.pub`; `single` (the guide): the cluster CA signs everything and its key signs the tokens.",
         },
         ca: { ...caImport("cluster CA", "out/pki/ca*.pem, or create a CA from caCSR"), description: "An existing CA to import (paths relative to the spec file). Absent: reuse out/pki/ca*.pem or create a CA from caCSR." },
         etcdCA: caImport("etcd CA (with `trust: separate`)", "out/pki/etcd-ca*.pem (CN etcd-ca)"),
+        frontProxyCA: caImport("front-proxy CA (with `trust: separate`)", "out/pki/front-proxy-ca*.pem (CN front-proxy-ca)"),
         caCSR: {
           type: "object",
           default: {},

@@ -10,7 +10,10 @@ import { TAR_FORMAT } from "./tar-options.js";
 import { GITIGNORE } from "./gitignore.js";
 import { manifestFiles, sha256hex, specFileName, type BundleFacts, type Manifest } from "./manifest.js";
 import type { OutTree, TreeDiff } from "./out-tree.js";
-import type { CertSummary, PkiResult } from "../pki/index.js";
+import type { CertSummary, PkiFiles, PkiResult } from "../pki/index.js";
+import type { SecretsResult } from "../pki/secrets.js";
+import { SECRET_KEY_FILES } from "../pki/secret-files.js";
+import type { Secrets } from "../components/component.js";
 import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import { instanceId, signerId } from "../pki/certlist.js";
@@ -20,6 +23,8 @@ import { byteOrder } from "../paths.js";
 export interface BuildInput {
   cluster: Cluster;
   pki: PkiResult;
+  /** The secrets that are not certificates (encryption key, service-account pair). */
+  secrets: SecretsResult;
   version: string;
   mtime: Date;
   prev: Partial<Manifest> | undefined;
@@ -45,6 +50,8 @@ export interface Built {
   tree: OutTree;
   manifest: Manifest;
   plans: NodePlan[];
+  /** The new out/pki state: the certificates' files and the secrets'. */
+  pkiFiles: PkiFiles;
   renewBy: string;
   nodeReports(diff: TreeDiff): NodeReport[];
 }
@@ -82,14 +89,16 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   const { cluster: c, pki } = input;
   const tree: OutTree = new Map();
   tree.set(".gitignore", { mode: 0o644, content: Buffer.from(GITIGNORE) });
-  for (const [name, pem] of [...pki.files].sort()) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") ? 0o600 : 0o644, content: Buffer.from(pem) });
+  const pkiFiles: PkiFiles = new Map([...pki.files, ...input.secrets.files].sort(([a], [b]) => byteOrder(a, b)));
+  for (const [name, text] of pkiFiles) tree.set(`pki/${name}`, { mode: name.endsWith("-key.pem") || SECRET_KEY_FILES.includes(name) ? 0o600 : 0o644, content: Buffer.from(text) });
   const certs = (id: string, node?: ClusterNode) => {
     const signer = signerId(c, id);
     const pair = pki.certs[node ? instanceId(signer, node.name) : signer];
     if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
     return pair;
   };
-  const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version));
+  const secrets: Secrets = { encryptionKey: input.secrets.encryptionKey, serviceAccount: input.secrets.serviceAccount };
+  const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version, secrets));
   const etcd = pki.certs["etcd-healthcheck-client"] ? { etcd: { ca: certs("etcd-ca"), client: certs("etcd-healthcheck-client") } } : {};
   for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
@@ -109,6 +118,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     kubernetesVersion: c.version.text,
     inputs: { digest: "", renewBy, tree: "" },
     certificates,
+    secrets: input.secrets.records,
     warnings: [],
     nodes,
   };
@@ -116,6 +126,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     tree,
     manifest,
     plans,
+    pkiFiles,
     renewBy,
     nodeReports: (diff) =>
       nodes.map((n) => {

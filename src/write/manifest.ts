@@ -4,8 +4,10 @@ import path from "node:path";
 import { CAPS, readInputFile } from "../input-file.js";
 import type { NodePlan } from "../plan/node-plan.js";
 import type { CertSummary } from "../pki/index.js";
+import type { SecretRecord } from "../pki/secrets.js";
 import type { Cluster } from "../spec/cluster.js";
 import { InputError } from "../errors.js";
+import { SECRET_FILES } from "../pki/secret-files.js";
 
 /** BundleFacts: a node tarball's path, size and digests. */
 export interface BundleFacts {
@@ -35,6 +37,8 @@ export interface Manifest {
   /** Inputs of the whole run; equal inputs and a still-valid PKI mean nothing to do. */
   inputs: { digest: string; renewBy: string; tree: string };
   certificates: (CertSummary & { renewAfter: string })[];
+  /** The secrets of out/pki that are not certificates: id, file and a fingerprint, never the secret (src/pki/secrets.ts). */
+  secrets: SecretRecord[];
   /** The spec's warnings (no file name: the same spec gives the same manifest wherever it is run). */
   warnings: { pointer: string; message: string; hint?: string; line?: number; col?: number }[];
   nodes: { name: string; ip: string; bundle: BundleFacts; files: ManifestFile[] }[];
@@ -70,6 +74,11 @@ export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
   for (const c of m?.certificates ?? []) {
     out.add(`pki/${c.file}`);
     out.add(`pki/${c.file.replace(/\.pem$/, "-key.pem")}`);
+  }
+  // A secret's files: the key file recorded, and sa.pub beside sa.key.
+  for (const s of m?.secrets ?? []) {
+    out.add(`pki/${s.file}`);
+    if (s.file === SECRET_FILES.saKey) out.add(`pki/${SECRET_FILES.saPub}`);
   }
   return out;
 }
@@ -109,11 +118,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** FIELDS: the shape of each manifest field that a run reads back ("s" string, "n" number, "o" object; "?" optional). */
 const FIELDS = {
-  top: { version: "s?", inputs: "o?", nodes: "a", certificates: "a", warnings: "a?" },
+  top: { version: "s?", inputs: "o?", nodes: "a", certificates: "a", secrets: "a?", warnings: "a?" },
   node: { name: "s", ip: "s", files: "a", bundle: "o" },
   file: { path: "s" },
   bundle: { file: "s", size: "n", sha256: "s", contentSha256: "s" },
   cert: { id: "s", file: "s", notAfter: "s" },
+  secret: { id: "s", file: "s", sha256: "s" },
   warning: { pointer: "s", message: "s", hint: "s?", line: "n?", col: "n?" },
   inputs: { digest: "s?", renewBy: "s?", tree: "s?" },
 } as const;
@@ -153,6 +163,14 @@ function manifestProblem(m: Record<string, unknown>): { pointer: string; message
       return bundle.file === `bundles/${name}.tar.gz` ? undefined : { pointer: `${at}/bundle/file`, message: `is not bundles/${name}.tar.gz` };
     }) ??
     first(m.certificates, "/certificates", (c, at) => shapeProblem(c, at, FIELDS.cert)) ??
+    (m.secrets !== undefined
+      ? first(m.secrets, "/secrets", (x, at) => {
+          const p = shapeProblem(x, at, FIELDS.secret);
+          if (p) return p;
+          const file = (x as { file: string }).file;
+          return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(file) ? undefined : { pointer: `${at}/file`, message: `${JSON.stringify(file)} is not a file name in out/pki` };
+        })
+      : undefined) ??
     (m.warnings !== undefined ? first(m.warnings, "/warnings", (w, at) => shapeProblem(w, at, FIELDS.warning)) : undefined)
   );
 }

@@ -11,7 +11,7 @@ import { compareMinor, supportedMinors } from "../../src/components/release.js";
 import { renderUnit } from "../../src/render/unit.js";
 import { componentFlags } from "../../src/render/flags.js";
 import { checkSpec } from "../../src/spec/load.js";
-import { PEMS, clusterWith } from "../plan/_specs.js";
+import { PEMS, SECRETS, clusterWith } from "../plan/_specs.js";
 import { planNode } from "../../src/plan/node-plan.js";
 import { golden } from "../helpers/golden.js";
 import { cli } from "../helpers/cli.js";
@@ -28,7 +28,7 @@ byRelease("should match the golden configuration and unit for 1.16, 1.18, 1.19, 
   for (const v of ["1.16.6", "1.18.0", "1.19.0", "1.22.0", "1.23.0", "1.25.0", "1.37.0"]) {
     const c = at(v);
     const node = c.nodes[0]!;
-    const files = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS] ?? PEMS["kube-controller-manager"], "0.0.0-test").files;
+    const files = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS] ?? PEMS["kube-controller-manager"], "0.0.0-test", SECRETS).files;
     const fileAt = (target: string) => files.find((f) => f.target === target)!.content.toString("utf8");
     const yaml = fileAt(configPath(c));
     golden(`test/golden/components/kube-scheduler/${v}.yaml`, yaml);

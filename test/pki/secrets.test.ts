@@ -13,7 +13,7 @@ import { readPkiDir, type PkiFiles } from "../../src/pki/state.js";
 import { needTool, run, withTmp } from "../helpers/tools.js";
 
 const CA_KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
-const INPUT: SecretsInput = { trust: "separate", keyType: { algo: "ecdsa", size: 256 }, caKeyPem: CA_KEY, encryption: true };
+const INPUT: SecretsInput = { trust: "separate", keyType: { algo: "ecdsa", size: 256 }, caKeyPem: CA_KEY, encryption: true, serviceAccount: true };
 
 const test = suite("out/pki secrets");
 

@@ -1,5 +1,6 @@
 // Specs for plan tests: a fixture with one change, written to a temporary file and loaded for real.
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Secrets } from "../../src/components/component.js";
 import path from "node:path";
 import { loadSpec } from "../../src/spec/load.js";
 import type { Cluster } from "../../src/spec/cluster.js";
@@ -28,6 +29,12 @@ export function clusterWith(base: string, change: (spec: any) => void): Cluster 
 }
 
 const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${Buffer.from(body).toString("base64")}\n-----END ${label}-----\n`;
+
+/** SECRETS: stand-in secrets for planNode (a fixed 32-byte encryption key, text for the service-account pair). */
+export const SECRETS: Secrets = {
+  encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+  serviceAccount: { keyPem: "-----BEGIN PRIVATE KEY-----\nsa\n-----END PRIVATE KEY-----\n", pubPem: "-----BEGIN PUBLIC KEY-----\nsa\n-----END PUBLIC KEY-----\n" },
+};
 
 /** PEMS: distinct stand-in PEM texts (the plan embeds them without parsing). */
 export const PEMS: Record<"ca" | "kube-controller-manager" | "admin", PemPair> = {

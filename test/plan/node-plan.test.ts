@@ -5,11 +5,11 @@ import * as assert from "uvu/assert";
 import { planNode } from "../../src/plan/node-plan.js";
 import { kcmFlags } from "../helpers/components.js";
 import type { Cluster, ClusterNode } from "../../src/spec/cluster.js";
-import { clusterWith, loadFixture, PEMS } from "./_specs.js";
+import { clusterWith, loadFixture, PEMS, SECRETS } from "./_specs.js";
 
 /** verifyOf: the node's verify.sh text, as its plan holds it. */
 function verifyOf(c: Cluster, node: ClusterNode): string {
-  const f = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS], "0.0.0-test").files.find((x) => x.path.endsWith("/verify.sh"));
+  const f = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS], "0.0.0-test", SECRETS).files.find((x) => x.path.endsWith("/verify.sh"));
   assert.ok(f, "the plan holds verify.sh");
   return f!.content.toString("utf8");
 }

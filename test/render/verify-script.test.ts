@@ -126,6 +126,7 @@ function inputFor(w: World, over: Partial<VerifyScriptInput> = {}): VerifyScript
     securePort: 10252,
     unitName: UNIT_NAME,
     caFile: w.files.ca,
+    paths: ["/healthz"],
     certFile: w.files.cert,
     keyFile: w.files.key,
     kubeconfig: w.files.kubeconfig,
@@ -353,6 +354,7 @@ render("should put every value in as one single-quoted word", () => {
     component: "kube-controller-manager",
     node: { name: "cp-1", ip: "fd00::1" },
     securePort: 10257,
+    paths: ["/healthz"],
     unitName: UNIT_NAME,
     caFile: "/etc/k8s/it's/ca.pem",
     certFile: "/etc/k8s/$(touch x)/kcm.pem",
@@ -370,7 +372,7 @@ render("should put every value in as one single-quoted word", () => {
 });
 
 render("should refuse a bad port, a relative path, an empty value and a newline", () => {
-  const base: VerifyScriptInput = { component: "kube-controller-manager", node: { name: "cp-1", ip: "10.0.0.1" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "1" };
+  const base: VerifyScriptInput = { component: "kube-controller-manager", node: { name: "cp-1", ip: "10.0.0.1" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "1", paths: ["/healthz"] };
   assert.throws(() => renderVerifyScript({ ...base, securePort: 0 }), /secure port/);
   assert.throws(() => renderVerifyScript({ ...base, securePort: 65536 }), /secure port/);
   assert.throws(() => renderVerifyScript({ ...base, caFile: "ca.pem" }), /absolute/);
@@ -380,7 +382,7 @@ render("should refuse a bad port, a relative path, an empty value and a newline"
 });
 
 render("should show the kubebundle version, node and defaults", () => {
-  const text = renderVerifyScript({ component: "kube-controller-manager", node: { name: "idc-k8s-01", ip: "103.172.239.9" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "9.9.9" });
+  const text = renderVerifyScript({ component: "kube-controller-manager", node: { name: "idc-k8s-01", ip: "103.172.239.9" }, securePort: 10252, unitName: UNIT_NAME, caFile: "/a/ca.pem", certFile: "/a/c.pem", keyFile: "/a/k.pem", kubeconfig: "/a/kc", version: "9.9.9", paths: ["/healthz"] });
   assert.ok(text.startsWith("#!/usr/bin/env bash\n"));
   assert.match(text, "readonly KUBEBUNDLE_VERSION='9.9.9'\n");
   assert.match(text, "readonly NODE_NAME='idc-k8s-01'\n");

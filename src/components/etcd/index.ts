@@ -35,11 +35,6 @@ export const etcd = {
       id: "etcd-healthcheck-client", longName: "etcd health-check client certificate", scope: "cluster", caId: "etcd-ca", profile: CLIENT_PROFILE,
       subject: { CN: "kube-etcd-healthcheck-client", O: null }, hosts: () => [],
     },
-    {
-      // Shipped to nodes by kube-apiserver (its --etcd-certfile); kept in out/pki from the first etcd run.
-      id: "apiserver-etcd-client", longName: "kube-apiserver's etcd client certificate", scope: "cluster", caId: "etcd-ca", profile: CLIENT_PROFILE,
-      subject: { CN: "kube-apiserver-etcd-client", O: null }, hosts: () => [],
-    },
   ],
   files: ETCD_FILES,
   knownFlags: [],

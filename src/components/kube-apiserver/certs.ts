@@ -6,9 +6,8 @@ import { compareMinor, type KubeVersion } from "../release.js";
 import type { Cluster, ClusterNode } from "../../spec/cluster.js";
 import { parseCidr, parseIp } from "../../spec/ip.js";
 import { CERT_IDS } from "./files.js";
+import { FRONT_PROXY_CLIENT_CN } from "../shared-files.js";
 
-/** FRONT_PROXY_CLIENT_CN: the front proxy's client certificate CN, and the one name --requestheader-allowed-names allows. */
-export const FRONT_PROXY_CLIENT_CN = "front-proxy-client";
 /** FRONT_PROXY_CA_ID: the CA row that signs the front-proxy client (with `separate` trust; the cluster CA with `single`). */
 export const FRONT_PROXY_CA_ID = CERT_IDS.frontProxyCa;
 /** KUBELET_CLIENT_CN: the user kube-apiserver is towards kubelets (kubeadm's CN). */
@@ -75,50 +74,62 @@ export function kubeletClientSubject(v: KubeVersion): KubeletClientSubject {
   return row;
 }
 
-/** apiserverCerts: kube-apiserver's certificate rows for a release (the kubelet client's subject depends on it). The etcd
- *  client (apiserver-etcd-client) is a row of the etcd certificates and front-proxy-ca a CA row of the table. A CertDecl
- *  without O gets O = CN from the table (a group nobody binds). */
-export function apiserverCerts(v: KubeVersion): CertDecl[] {
-  const kubelet = kubeletClientSubject(v);
-  return [
-    {
-      id: CERT_IDS.serving,
-      longName: "kube-apiserver serving certificate",
-      scope: "node",
-      caId: "ca",
-      profile: ["signing", "key encipherment", "server auth"],
-      subject: { CN: "kube-apiserver" },
-      hosts: (c, node) => (node ? apiserverHosts(c, node) : []),
+const CLIENT: CertDecl["profile"] = ["signing", "key encipherment", "client auth"];
+
+/** APISERVER_CERTS: kube-apiserver's certificate rows: its serving certificate per node, its clients towards kubelets, etcd
+ *  and (as the front proxy) aggregated APIservers, and the health-check client verify.sh and check-ha.sh present. The
+ *  kubelet client's subject depends on the release (kubeadm's group). A row without O gets O = CN from the table (a group
+ *  nobody binds); etcd's client has none, as kubeadm's. */
+export const APISERVER_CERTS: readonly CertDecl[] = [
+  {
+    id: CERT_IDS.serving,
+    longName: "kube-apiserver serving certificate",
+    scope: "node",
+    caId: "ca",
+    profile: ["signing", "key encipherment", "server auth"],
+    subject: { CN: "kube-apiserver" },
+    hosts: (c, node) => (node ? apiserverHosts(c, node) : []),
+  },
+  {
+    id: CERT_IDS.kubeletClient,
+    longName: "kube-apiserver client certificate towards kubelets",
+    scope: "cluster",
+    caId: "ca",
+    profile: CLIENT,
+    subject: (c) => {
+      const O = kubeletClientSubject(c.version).O;
+      return { CN: KUBELET_CLIENT_CN, ...(O ? { O } : {}) };
     },
-    {
-      id: CERT_IDS.kubeletClient,
-      longName: "kube-apiserver client certificate towards kubelets",
-      scope: "cluster",
-      caId: "ca",
-      profile: ["signing", "key encipherment", "client auth"],
-      subject: { CN: KUBELET_CLIENT_CN, ...(kubelet.O ? { O: kubelet.O } : {}) },
-      hosts: () => [],
-    },
-    {
-      id: CERT_IDS.frontProxyClient,
-      longName: "front-proxy (aggregation layer) client certificate",
-      scope: "cluster",
-      caId: FRONT_PROXY_CA_ID,
-      profile: ["signing", "key encipherment", "client auth"],
-      subject: { CN: FRONT_PROXY_CLIENT_CN },
-      hosts: () => [],
-    },
-    {
-      id: CERT_IDS.healthcheckClient,
-      longName: "kube-apiserver health-check client certificate (/readyz, /livez)",
-      scope: "cluster",
-      caId: "ca",
-      profile: ["signing", "key encipherment", "client auth"],
-      subject: { CN: HEALTHCHECK_CN },
-      hosts: () => [],
-    },
-  ];
-}
+    hosts: () => [],
+  },
+  {
+    id: CERT_IDS.etcdClient,
+    longName: "kube-apiserver's etcd client certificate",
+    scope: "cluster",
+    caId: CERT_IDS.etcdCa,
+    profile: CLIENT,
+    subject: { CN: "kube-apiserver-etcd-client", O: null },
+    hosts: () => [],
+  },
+  {
+    id: CERT_IDS.frontProxyClient,
+    longName: "front-proxy (aggregation layer) client certificate",
+    scope: "cluster",
+    caId: FRONT_PROXY_CA_ID,
+    profile: CLIENT,
+    subject: { CN: FRONT_PROXY_CLIENT_CN },
+    hosts: () => [],
+  },
+  {
+    id: CERT_IDS.healthcheckClient,
+    longName: "kube-apiserver health-check client certificate (/readyz, /livez)",
+    scope: "cluster",
+    caId: "ca",
+    profile: CLIENT,
+    subject: { CN: HEALTHCHECK_CN },
+    hosts: () => [],
+  },
+];
 
 /** HEALTH_PATHS: what the health-check identity may read (and nothing else). */
 export const HEALTH_PATHS = ["/healthz", "/livez", "/readyz"] as const;

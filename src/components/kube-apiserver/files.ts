@@ -1,10 +1,14 @@
-// kube-apiserver's files on a node: one row each for what the existing file kinds carry (certificates and keys, the unit,
-// verify.sh), and the paths of the files whose content is a secret that is not a certificate (the service-account key
-// pair, the encryption configuration holding the encryption key) or a policy (the audit policy). The flag table names
-// every one of them through this module, so each path is written in one place.
+// kube-apiserver's files on a node, one row each: its certificates and keys, the etcd CA and the front-proxy CA it shares
+// with etcd and the other components, the service-account pair it shares with kube-controller-manager, the encryption
+// configuration (it holds the encryption key: 0600), the audit policy, the unit and verify.sh. The flag table names every
+// one of them through this module, so each path is written in one place.
 import path from "node:path";
 import type { FileRow } from "../component.js";
 import { unitPath, workingDir, type HasPaths } from "../layout.js";
+import { FRONT_PROXY_CA_FILE, SA_KEY_FILE, SA_PUB_FILE } from "../shared-files.js";
+import { ETCD_FILES } from "../etcd/files.js";
+import { fileRow } from "../layout.js";
+import { auditPolicy, encryptionConfig } from "./config.js";
 
 export const APISERVER_ID = "kube-apiserver";
 
@@ -28,23 +32,38 @@ const pem = (id: string, kind: "cert" | "key", name: string, certId: string): Fi
   content: { from: "pem", cert: certId, part: kind },
 });
 
-/** APISERVER_FILES: its certificates and keys, unit and verify.sh, in the order the guide creates them. */
+/** APISERVER_FILES: its certificates and keys, the shared CAs and key pair, its configuration files, unit and verify.sh. */
 export const APISERVER_FILES: readonly FileRow[] = [
   pem("kas-cert", "cert", "kube-apiserver.pem", CERT_IDS.serving),
   pem("kas-key", "key", "kube-apiserver-key.pem", CERT_IDS.serving),
-  pem("kas-etcd-ca", "cert", "etcd-ca.pem", CERT_IDS.etcdCa),
+  // etcd's CA at etcd's own path (<certDir>/etcd/ca.pem): one file on a node that runs both.
+  fileRow(ETCD_FILES, "etcd-ca-cert"),
   pem("kas-etcd-client-cert", "cert", "apiserver-etcd-client.pem", CERT_IDS.etcdClient),
   pem("kas-etcd-client-key", "key", "apiserver-etcd-client-key.pem", CERT_IDS.etcdClient),
   pem("kas-kubelet-client-cert", "cert", "apiserver-kubelet-client.pem", CERT_IDS.kubeletClient),
   pem("kas-kubelet-client-key", "key", "apiserver-kubelet-client-key.pem", CERT_IDS.kubeletClient),
-  pem("kas-front-proxy-ca", "cert", "front-proxy-ca.pem", CERT_IDS.frontProxyCa),
+  FRONT_PROXY_CA_FILE,
   pem("kas-proxy-client-cert", "cert", "front-proxy-client.pem", CERT_IDS.frontProxyClient),
   pem("kas-proxy-client-key", "key", "front-proxy-client-key.pem", CERT_IDS.frontProxyClient),
   pem("kas-healthcheck-cert", "cert", "kube-apiserver-healthcheck-client.pem", CERT_IDS.healthcheckClient),
   pem("kas-healthcheck-key", "key", "kube-apiserver-healthcheck-client-key.pem", CERT_IDS.healthcheckClient),
+  SA_KEY_FILE,
+  SA_PUB_FILE,
+  {
+    id: "kas-encryption-config",
+    kind: "secret-config",
+    target: (c) => encryptionConfigPath(c),
+    content: { from: "yaml", build: (c, _node, secrets) => encryptionConfig(c.spec.apiServer.encryption.provider, secrets.encryptionKey ?? "") },
+  },
+  { id: "kas-audit-policy", kind: "config", target: (c) => auditPolicyPath(c), content: { from: "yaml", build: () => auditPolicy() }, when: auditOn },
   { id: "kas-unit", kind: "unit", target: () => unitPath(APISERVER_ID), content: { from: "unit" } },
   { id: "kas-verify", kind: "script", target: (c) => path.posix.join(workingDir(c, APISERVER_ID), "verify.sh"), content: { from: "verify" } },
 ];
+
+/** auditOn: `apiServer.audit` (default true), read defensively: file rows are asked during validation. */
+function auditOn(c: HasPaths): boolean {
+  return (c.spec as { apiServer?: { audit?: unknown } }).apiServer?.audit !== false;
+}
 
 /** encryptionConfigPath: the EncryptionConfiguration (it embeds the encryption key: 0600). */
 export const encryptionConfigPath = (c: HasPaths) => path.posix.join(c.spec.paths.configDir, "encryption-config.yaml");
@@ -52,21 +71,3 @@ export const encryptionConfigPath = (c: HasPaths) => path.posix.join(c.spec.path
 export const auditPolicyPath = (c: HasPaths) => path.posix.join(c.spec.paths.configDir, "audit-policy.yaml");
 /** auditLogPath: where the log backend writes, in the working dir as the guide has it. */
 export const auditLogPath = (c: HasPaths) => path.posix.join(workingDir(c, APISERVER_ID), "audit.log");
-/** serviceAccountKeyPath, serviceAccountPubPath: the dedicated service-account key pair on the node (kubeadm's names). */
-export const serviceAccountKeyPath = (c: HasPaths) => cert(c, "sa.key");
-export const serviceAccountPubPath = (c: HasPaths) => cert(c, "sa.pub");
-
-/** trustOf: the spec's `pki.trust` ("separate", the default, as kubeadm: a dedicated service-account key pair; "single",
- *  the guide: the CA key signs tokens too). Read defensively: the field belongs to the trust layout of the certificate table. */
-export function trustOf(c: { spec: object }): "separate" | "single" {
-  const pki = (c.spec as { pki?: { trust?: unknown } }).pki;
-  return pki?.trust === "single" ? "single" : "separate";
-}
-
-/** serviceAccountFiles: the node paths of the key that signs service-account tokens and of the public key (or certificate)
- *  that verifies them: sa.key/sa.pub with `separate` trust, the CA's key and certificate with `single`. */
-export function serviceAccountFiles(c: HasPaths & { spec: object }): { key: string; pub: string } {
-  return trustOf(c) === "single"
-    ? { key: cert(c, "ca-key.pem"), pub: cert(c, "ca.pem") }
-    : { key: serviceAccountKeyPath(c), pub: serviceAccountPubPath(c) };
-}

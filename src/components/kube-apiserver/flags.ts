@@ -1,12 +1,12 @@
 // The kube-apiserver flag table: every flag of the guide's unit (chapter 05-2) by release, and the flags that must be
 // refused (shared/reference/control-plane-by-version.md, section 2.2; the dates there checked in kubernetes/apiserver's
 // per-tag source where the flag lives in that library).
-import { KLOG_ROWS, fileFlag, fixed } from "../common-flags.js";
+import { KLOG_ROWS, REQUEST_HEADER_ROWS, fileFlag, fixed } from "../common-flags.js";
 import { compareMinor } from "../release.js";
 import type { FlagContext, FlagRow, FlagTable, ValueRule } from "../flag-table.js";
 import type { Cluster } from "../../spec/cluster.js";
-import { APISERVER_FILES, auditLogPath, auditPolicyPath, encryptionConfigPath, serviceAccountFiles } from "./files.js";
-import { FRONT_PROXY_CLIENT_CN } from "./certs.js";
+import { APISERVER_FILES, auditLogPath, auditPolicyPath, encryptionConfigPath } from "./files.js";
+import { serviceAccountFiles } from "../shared-files.js";
 
 const file = (id: string) => fileFlag(APISERVER_FILES, id);
 
@@ -50,7 +50,7 @@ export const APISERVER_FLAGS: readonly FlagRow[] = [
   { flag: "delete-collection-workers", value: fixed("2") },
   { flag: "encryption-provider-config", value: ({ cluster }) => encryptionConfigPath(cluster) },
   { flag: "experimental-encryption-provider-config", removedIn: "1.24", replacedBy: "encryption-provider-config" },
-  { flag: "etcd-cafile", value: file("kas-etcd-ca") },
+  { flag: "etcd-cafile", value: file("etcd-ca-cert") },
   { flag: "etcd-certfile", value: file("kas-etcd-client-cert") },
   { flag: "etcd-keyfile", value: file("kas-etcd-client-key") },
   { flag: "etcd-servers", value: ({ cluster }) => etcdServers(cluster) },
@@ -75,13 +75,9 @@ export const APISERVER_FLAGS: readonly FlagRow[] = [
   { flag: "anonymous-auth", value: fixed("false"), bool: true },
   { flag: "client-ca-file", value: file("ca-cert") },
   { flag: "enable-bootstrap-token-auth", value: fixed("true"), bool: true },
-  // The front proxy's client certificate is issued by front-proxy-ca with the CN named here, and only that CN may assert
+  // The front proxy's client certificate is issued by front-proxy-ca with the CN named there, and only that CN may assert
   // identities in X-Remote-* headers.
-  { flag: "requestheader-allowed-names", value: fixed(FRONT_PROXY_CLIENT_CN) },
-  { flag: "requestheader-client-ca-file", value: file("kas-front-proxy-ca") },
-  { flag: "requestheader-extra-headers-prefix", value: fixed("X-Remote-Extra-") },
-  { flag: "requestheader-group-headers", value: fixed("X-Remote-Group") },
-  { flag: "requestheader-username-headers", value: fixed("X-Remote-User") },
+  ...REQUEST_HEADER_ROWS,
   { flag: "service-account-key-file", value: ({ cluster }) => serviceAccountFiles(cluster).pub },
   // Both exist before 1.20; 1.20 made them required (TokenRequest is always on), so they are set from 1.20.
   { flag: "service-account-signing-key-file", value: ({ cluster }) => serviceAccountFiles(cluster).key, when: from(20) },

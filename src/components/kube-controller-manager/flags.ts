@@ -1,7 +1,8 @@
 // The kube-controller-manager flag table: every flag of the guide's unit and every flag that must be
 // refused, with the releases it exists in (shared/reference/kcm-flags-by-version.md, one row each).
-import { KLOG_ROWS, fileFlag, fixed, requestHeaderRows } from "../common-flags.js";
+import { KLOG_ROWS, fileFlag, fixed, REQUEST_HEADER_ROWS } from "../common-flags.js";
 import { KCM_FILES } from "./files.js";
+import { serviceAccountFiles } from "../shared-files.js";
 import type { FlagRow, FlagTable, ValueRule } from "../flag-table.js";
 
 const file = (id: string) => fileFlag(KCM_FILES, id);
@@ -36,7 +37,7 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   { flag: "address", removedIn: "1.24", replacedBy: "bind-address", note: "listen IP of the removed plain-HTTP port" },
   { flag: "authentication-kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "client-ca-file", value: file("ca-cert") },
-  ...requestHeaderRows(KCM_FILES),
+  ...REQUEST_HEADER_ROWS,
   { flag: "authorization-kubeconfig", value: file("kcm-kubeconfig") },
   { flag: "cluster-signing-cert-file", value: file("ca-cert"), neverWith: perSigner("cert") },
   { flag: "cluster-signing-key-file", value: file("ca-key"), neverWith: perSigner("key") },
@@ -58,7 +59,8 @@ export const KCM_FLAGS: readonly FlagRow[] = [
   },
   { flag: "terminated-pod-gc-threshold", value: fixed("10000") },
   { flag: "root-ca-file", value: file("ca-cert") },
-  { flag: "service-account-private-key-file", value: file("ca-key") },
+  // sa.key (kube-apiserver verifies with sa.pub) with `separate` trust, the CA key with `single`, as the guide.
+  { flag: "service-account-private-key-file", value: ({ cluster }) => serviceAccountFiles(cluster).key },
   { flag: "kubeconfig", value: file("kcm-kubeconfig") },
   ...KLOG_ROWS,
   { flag: "v", value: fixed("2") },

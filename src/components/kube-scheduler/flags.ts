@@ -1,7 +1,7 @@
 // The kube-scheduler flag table: the guide's unit (chapter 05-4) by release, and the flags that must be refused
 // (shared/reference/control-plane-by-version.md, section 1.2). Everything else lives in its configuration file.
 import type { FlagRow, FlagTable } from "../flag-table.js";
-import { KLOG_ROWS, fileFlag, fixed, requestHeaderRows } from "../common-flags.js";
+import { KLOG_ROWS, fileFlag, fixed, REQUEST_HEADER_ROWS } from "../common-flags.js";
 import { SCHEDULER_FILES } from "./files.js";
 
 const file = (id: string) => fileFlag(SCHEDULER_FILES, id);
@@ -21,7 +21,7 @@ export const SCHEDULER_FLAGS: readonly FlagRow[] = [
   { flag: "client-ca-file", value: file("ca-cert") },
   // The guide's --requestheader-allowed-names="" would name the two-character string "" (or, unquoted, any client of the
   // CA); the front proxy's CN, as kube-controller-manager's unit has it.
-  ...requestHeaderRows(SCHEDULER_FILES),
+  ...REQUEST_HEADER_ROWS,
   { flag: "authorization-kubeconfig", value: file("sched-kubeconfig") },
   ...KLOG_ROWS,
   ...["policy-config-file", "policy-configmap", "policy-configmap-namespace"].map((flag): FlagRow => ({ flag, removedIn: "1.23", note: CONFIG_NOTE })),

@@ -5,15 +5,18 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments, stringify } from "yaml";
 import {
-  FRONT_PROXY_CA_ID, FRONT_PROXY_CLIENT_CN, HEALTHCHECK_CN, KUBELET_CLIENT_CN, apiserverCerts, endpointHost, firstServiceIp, kubeletClientSubject, rbacObjects,
+  APISERVER_CERTS, FRONT_PROXY_CA_ID, HEALTHCHECK_CN, KUBELET_CLIENT_CN, endpointHost, firstServiceIp, kubeletClientSubject, rbacObjects,
 } from "../../../src/components/kube-apiserver/certs.js";
-import { parseVersion, supportedMinors } from "../../../src/components/release.js";
+import { FRONT_PROXY_CLIENT_CN } from "../../../src/components/shared-files.js";
+import type { CertDecl, Subject } from "../../../src/components/component.js";
+import { supportedMinors } from "../../../src/components/release.js";
 import { sortHosts } from "../../../src/pki/x509/sans.js";
 import { clusterWith } from "../../plan/_specs.js";
 import type { Cluster } from "../../../src/spec/cluster.js";
 
-const v = (m: string) => parseVersion(m)!;
-const serving = (c: Cluster) => apiserverCerts(c.version).find((d) => d.id === "apiserver")!;
+const serving = (_c: Cluster) => APISERVER_CERTS.find((d) => d.id === "apiserver")!;
+/** subjectOf: a declaration's subject for a cluster (a function for the release-dependent kubelet client). */
+const subjectOf = (d: CertDecl, c: Cluster): Subject => (typeof d.subject === "function" ? d.subject(c) : d.subject);
 const sansOf = (c: Cluster, i: number) => sortHosts(serving(c).hosts(c, c.nodes[i]!));
 
 const sans = suite("apiserver serving certificate SANs");
@@ -55,19 +58,20 @@ const subjects = suite("apiserver client identities");
 
 subjects("should give apiserver-kubelet-client kubeadm's subject for the release: system:masters to 1.28, kubeadm:cluster-admins to 1.36, no group from 1.37", () => {
   for (const m of supportedMinors()) {
-    const d = apiserverCerts(m).find((x) => x.id === "apiserver-kubelet-client")!;
+    const d = APISERVER_CERTS.find((x) => x.id === "apiserver-kubelet-client")!;
     const want = m.minor <= 28 ? "system:masters" : m.minor <= 36 ? "kubeadm:cluster-admins" : undefined;
-    assert.is(d.subject.CN, KUBELET_CLIENT_CN);
-    assert.is(d.subject.O, want, m.text);
+    const c = clusterWith("valid-guide-1.16.json", (s) => (s.kubernetesVersion = m.text));
+    assert.is(subjectOf(d, c).CN, KUBELET_CLIENT_CN);
+    assert.is(subjectOf(d, c).O, want, m.text);
     assert.is(kubeletClientSubject(m).O, want);
     assert.equal(d.profile, ["signing", "key encipherment", "client auth"]);
   }
 });
 
 subjects("should declare the serving certificate per node for server auth only, the clients per cluster for client auth", () => {
-  const decls = apiserverCerts(v("1.36"));
+  const decls = APISERVER_CERTS;
   const by = (id: string) => decls.find((d) => d.id === id)!;
-  assert.equal(decls.map((d) => d.id), ["apiserver", "apiserver-kubelet-client", "front-proxy-client", "kube-apiserver-healthcheck-client"]);
+  assert.equal(decls.map((d) => d.id), ["apiserver", "apiserver-kubelet-client", "apiserver-etcd-client", "front-proxy-client", "kube-apiserver-healthcheck-client"]);
   assert.is(by("apiserver").scope, "node");
   assert.equal(by("apiserver").subject, { CN: "kube-apiserver" });
   assert.ok(by("apiserver").profile.includes("server auth") && !by("apiserver").profile.includes("client auth"));
@@ -75,7 +79,9 @@ subjects("should declare the serving certificate per node for server auth only, 
   assert.is(by("front-proxy-client").caId, FRONT_PROXY_CA_ID);
   assert.is(FRONT_PROXY_CA_ID, "front-proxy-ca");
   assert.equal(by("kube-apiserver-healthcheck-client").subject, { CN: HEALTHCHECK_CN });
-  for (const id of ["apiserver-kubelet-client", "front-proxy-client", "kube-apiserver-healthcheck-client"]) {
+  assert.equal(by("apiserver-etcd-client").subject, { CN: "kube-apiserver-etcd-client", O: null });
+  assert.is(by("apiserver-etcd-client").caId, "etcd-ca");
+  for (const id of ["apiserver-kubelet-client", "apiserver-etcd-client", "front-proxy-client", "kube-apiserver-healthcheck-client"]) {
     assert.is(by(id).scope, "cluster");
     assert.ok(by(id).profile.includes("client auth") && !by(id).profile.includes("server auth"), id);
     assert.equal(by(id).hosts(clusterWith("valid-guide-1.16.json", () => {}), null), [], `${id} has no SANs`);

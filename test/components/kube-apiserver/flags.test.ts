@@ -3,7 +3,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { APISERVER, APISERVER_FLAGS, etcdServers } from "../../../src/components/kube-apiserver/flags.js";
-import { APISERVER_FILES, auditLogPath, auditPolicyPath, encryptionConfigPath, serviceAccountFiles } from "../../../src/components/kube-apiserver/files.js";
+import { APISERVER_FILES, auditLogPath, auditPolicyPath, encryptionConfigPath } from "../../../src/components/kube-apiserver/files.js";
+import { serviceAccountFiles } from "../../../src/components/shared-files.js";
 import { KNOWN_FLAGS } from "../../../src/components/kube-apiserver/known-flags.js";
 import { defaultFlags, extraArgsProblems, flagRow } from "../../../src/components/flag-table.js";
 import { SHARED_FILES, fileRow } from "../../../src/components/layout.js";

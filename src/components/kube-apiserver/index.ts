@@ -1,0 +1,31 @@
+// kube-apiserver, chapter 05-2 of the guide: its files on a node (certificates, the etcd and front-proxy CAs, the
+// service-account pair, the encryption configuration and audit policy), its flag table by release, what its checks read.
+import type { Component } from "../component.js";
+import { APISERVER, APISERVER_BUILTIN } from "./flags.js";
+import { APISERVER_FILES, APISERVER_ID } from "./files.js";
+import { APISERVER_CERTS } from "./certs.js";
+import { KNOWN_FLAGS } from "./known-flags.js";
+
+export const kubeApiserver = {
+  id: APISERVER_ID,
+  binary: "kube-apiserver",
+  section: "apiServer",
+  unit: {
+    description: "Kubernetes API Server",
+    documentation: "https://github.com/GoogleCloudPlatform/kubernetes",
+    // kube-apiserver tells systemd when it serves (sd_notify READY=1), as the guide's unit has it.
+    type: "notify",
+    limitNOFILE: 65536,
+    after: "network.target",
+  },
+  certs: APISERVER_CERTS,
+  files: APISERVER_FILES,
+  knownFlags: KNOWN_FLAGS,
+  flags: APISERVER,
+  builtin: APISERVER_BUILTIN,
+  // /livez and /readyz with the health-check client: --anonymous-auth=false refuses anonymous probes, and the client's
+  // only permission is `get` on the health paths (the RBAC manifest in out/admin/).
+  health: { kind: "healthz", paths: ["/livez", "/readyz"] },
+  verifyFiles: { ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" },
+  rollout: { allAtOnceOnNewCluster: false, gate: { kind: "https", path: "/readyz", ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" } },
+} as const satisfies Component;
