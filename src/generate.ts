@@ -124,11 +124,13 @@ async function resolveRunSecrets(cluster: Cluster, previous: PkiFiles, pki: PkiR
   const { resolveSecrets, recordedSecrets } = await import("./pki/secrets.js");
   const { specKeyType } = await import("./pki/keys.js");
   const { componentsOf } = await import("./components/registry.js");
+  const { dedicatedServiceAccount } = await import("./components/shared-files.js");
   const files = componentsOf(cluster).flatMap((k) => k.files);
   return resolveSecrets(
     previous,
     {
-      trust: cluster.spec.pki.trust,
+      // The dedicated pair with `separate` trust and kube-apiserver generated, the CA key otherwise (shared-files.ts).
+      trust: dedicatedServiceAccount(cluster) ? "separate" : "single",
       keyType: specKeyType(cluster.key),
       caKeyPem: pki.certs["ca"]!.key,
       encryption: files.some((f) => f.kind === "secret-config"),

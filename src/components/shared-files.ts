@@ -14,7 +14,17 @@ export function trustOf(c: { spec: object }): "separate" | "single" {
 }
 
 const inCertDir = (name: string) => (c: HasPaths) => path.posix.join(c.spec.paths.certDir, name);
-const separate = (c: HasPaths) => trustOf(c) === "separate";
+
+/** TOKEN_VERIFIER: the component that verifies service-account tokens (--service-account-key-file). */
+const TOKEN_VERIFIER = "kube-apiserver";
+
+/** dedicatedServiceAccount: whether tokens are signed by the dedicated pair sa.key/sa.pub: with `separate` trust when
+ *  kube-apiserver is generated too (it is then configured to verify with sa.pub). Otherwise the cluster CA's key signs
+ *  them, as in the guide, whose kube-apiserver verifies with ca.pem. Read defensively (`components` absent: all). */
+export function dedicatedServiceAccount(c: HasPaths): boolean {
+  const list = (c.spec as { components?: unknown }).components;
+  return trustOf(c) === "separate" && (!Array.isArray(list) || list.includes(TOKEN_VERIFIER));
+}
 
 /** FRONT_PROXY_CLIENT_CN: the CN of the front proxy's client certificate (kube-apiserver's --proxy-client-cert-file), and
  *  the one name --requestheader-allowed-names allows on every component. */
@@ -29,14 +39,14 @@ export const FRONT_PROXY_CA_FILE: FileRow = {
   content: { from: "pem", cert: "front-proxy-ca", part: "cert" },
 };
 
-/** SA_KEY_FILE, SA_PUB_FILE: the dedicated service-account key pair (kubeadm's sa.key and sa.pub), with `separate` trust
- *  only: under `single` the cluster CA's key and certificate (SHARED_FILES) take their place. */
-export const SA_KEY_FILE: FileRow = { id: "sa-key", kind: "key", target: inCertDir("sa.key"), content: { from: "secret", part: "sa-key" }, when: separate };
-export const SA_PUB_FILE: FileRow = { id: "sa-pub", kind: "cert", target: inCertDir("sa.pub"), content: { from: "secret", part: "sa-pub" }, when: separate };
+/** SA_KEY_FILE, SA_PUB_FILE: the dedicated service-account key pair (kubeadm's sa.key and sa.pub), when
+ *  dedicatedServiceAccount: otherwise the cluster CA's key and certificate (SHARED_FILES) take their place. */
+export const SA_KEY_FILE: FileRow = { id: "sa-key", kind: "key", target: inCertDir("sa.key"), content: { from: "secret", part: "sa-key" }, when: dedicatedServiceAccount };
+export const SA_PUB_FILE: FileRow = { id: "sa-pub", kind: "cert", target: inCertDir("sa.pub"), content: { from: "secret", part: "sa-pub" }, when: dedicatedServiceAccount };
 
 /** serviceAccountFiles: the node paths of the key that signs service-account tokens and of the public key (or certificate)
- *  that verifies them: sa.key/sa.pub with `separate` trust, the CA's key and certificate with `single`. */
+ *  that verifies them: sa.key/sa.pub when dedicatedServiceAccount, else the CA's key and certificate. */
 export function serviceAccountFiles(c: HasPaths): { key: string; pub: string } {
-  const rows = trustOf(c) === "single" ? [fileRow(SHARED_FILES, "ca-key"), fileRow(SHARED_FILES, "ca-cert")] : [SA_KEY_FILE, SA_PUB_FILE];
+  const rows = dedicatedServiceAccount(c) ? [SA_KEY_FILE, SA_PUB_FILE] : [fileRow(SHARED_FILES, "ca-key"), fileRow(SHARED_FILES, "ca-cert")];
   return { key: rows[0]!.target(c), pub: rows[1]!.target(c) };
 }

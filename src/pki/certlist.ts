@@ -148,23 +148,28 @@ export function instanceId(id: string, node: string): string {
   return rowById(id).scope === "node" ? `${id}@${node}` : id;
 }
 
-/** signerId: the CA row that signs in place of CA row `id` under the spec's trust layout (`id` itself under `separate`). */
-export function signerId(c: Cluster, id: string): string {
-  const row = CERTS.find((r) => r.id === id);
-  return c.spec.pki.trust === "single" && row?.singleTrust ? row.singleTrust : id;
+/** generatedLeaves: the leaf rows of the components a cluster generates and those every cluster has, table order. */
+function generatedLeaves(c: Cluster): CertRow[] {
+  const generated = new Set(componentsOf(c).map((k) => k.id));
+  return CERTS.filter((r) => !r.isCA && (r.component === undefined || generated.has(r.component)));
 }
 
-/** certInstances: the certificates a cluster has, in table order: the CAs that sign one of them or that a node file of a
- *  generated component holds (the cluster CA always; front-proxy-ca for kube-controller-manager's
- *  --requestheader-client-ca-file even without kube-apiserver),
+/** signerId: the CA row that signs in place of CA row `id`: `id` itself under `separate`; under `pki.trust: single`, or when
+ *  no leaf the cluster generates is signed by it, the CA that stands in for it (its `singleTrust`, the cluster CA). So a
+ *  node file naming front-proxy-ca holds the cluster CA when kube-apiserver, the one component with a front-proxy client,
+ *  is not generated: no CA is made that signs nothing. */
+export function signerId(c: Cluster, id: string): string {
+  const row = CERTS.find((r) => r.id === id);
+  if (!row?.singleTrust) return id;
+  return c.spec.pki.trust === "single" || !generatedLeaves(c).some((r) => r.caId === id) ? row.singleTrust : id;
+}
+
+/** certInstances: the certificates a cluster has, in table order: the CAs that sign one of them (the cluster CA always),
  *  the rows of the components it generates (and those of every cluster), each signed by its CA under the trust layout
  *  (signerId), each per-node row once per node (id `<id>@<node>`, files `<baseName>-<node>.pem`, its node's SANs). */
 export function certInstances(c: Cluster): CertRow[] {
-  const components = componentsOf(c);
-  const generated = new Set(components.map((k) => k.id));
-  const leaves = CERTS.filter((r) => !r.isCA && (r.component === undefined || generated.has(r.component))).map((r) => ({ ...r, caId: signerId(c, r.caId!) }));
-  const shipped = components.flatMap((k) => k.files).flatMap((f) => (f.content.from === "pem" ? [signerId(c, f.content.cert)] : []));
-  const signers = new Set(["ca", ...leaves.map((r) => r.caId), ...shipped]);
+  const leaves = generatedLeaves(c).map((r) => ({ ...r, caId: signerId(c, r.caId!) }));
+  const signers = new Set(["ca", ...leaves.map((r) => r.caId)]);
   return [...CERTS.filter((r) => r.isCA && signers.has(r.id)), ...leaves].flatMap((r): CertRow[] =>
     r.scope === "cluster"
       ? [r]

@@ -31,8 +31,10 @@ export interface SecretRecord {
   sha256: string;
 }
 
-/** SecretsInput: what the secrets depend on. `caKeyPem` is the cluster CA's key, the service-account key with `single` trust. */
+/** SecretsInput: what the secrets depend on. `caKeyPem` is the cluster CA's key, the service-account key with `single`. */
 export interface SecretsInput {
+  /** "separate": the dedicated pair sa.key/sa.pub signs tokens; "single": the cluster CA's key (dedicatedServiceAccount in
+   *  src/components/shared-files.ts decides from `pki.trust` and the components). */
   trust: "separate" | "single";
   keyType: KeyType;
   caKeyPem: string;
@@ -159,7 +161,7 @@ async function resolveServiceAccount(previous: PkiFiles, input: SecretsInput, re
   let action: PkiEvent["action"] = "reused";
   if (input.trust === "single") {
     key = readPrivate(input.caKeyPem, "the cluster CA key");
-    detail = "the cluster CA key signs service-account tokens (pki.trust single)";
+    detail = "the cluster CA key signs service-account tokens";
     if (keyText !== undefined) {
       out.files.set(SECRET_FILES.saKey, keyText);
       if (pubText !== undefined) out.files.set(SECRET_FILES.saPub, pubText);

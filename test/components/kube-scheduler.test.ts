@@ -132,7 +132,7 @@ rules("should put only the chosen components' files in each bundle, and every co
     assert.equal(readdirSync(path.join(t.dir, "only/pki")).filter((f) => f.includes("controller")), []);
     const all = await cli("generate", ecdsaSpec(t.dir), "--out", path.join(t.dir, "all"), "--quiet");
     assert.is(all.code, 0, all.err);
-    assert.equal(readdirSync(path.join(t.dir, "all/nodes/idc-k8s-01/rootfs/etc/systemd/system")), ["etcd.service", "kube-controller-manager.service", "kube-scheduler.service"]);
+    assert.equal(readdirSync(path.join(t.dir, "all/nodes/idc-k8s-01/rootfs/etc/systemd/system")), ["etcd.service", "kube-apiserver.service", "kube-controller-manager.service", "kube-scheduler.service"]);
   });
 });
 

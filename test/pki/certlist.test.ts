@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { CERTS, certInstances, instanceId, rowById } from "../../src/pki/certlist.js";
+import { CERTS, certInstances, instanceId, rowById, signerId } from "../../src/pki/certlist.js";
 import { sortHosts } from "../../src/pki/x509/sans.js";
 import { resolveUsages } from "../../src/pki/x509/usages.js";
 import { formatDn } from "../../src/pki/x509/x500.js";
@@ -50,9 +50,9 @@ table("should give CAs keyCertSign and no extended key usage, and leaves neither
   }
 });
 
-table("should let only the CAs be imported (pki.ca, pki.etcdCA), and they are self-signed", () => {
+table("should let only the CAs be imported (pki.ca, pki.etcdCA, pki.frontProxyCA), and they are self-signed", () => {
   const importable = CERTS.filter((r) => r.imported);
-  assert.equal(importable.map((r) => r.id), ["ca", "etcd-ca"]);
+  assert.equal(importable.map((r) => r.id), ["ca", "etcd-ca", "front-proxy-ca"]);
   assert.ok(importable.every((r) => r.caId === null && r.isCA));
 });
 
@@ -141,3 +141,28 @@ rows("rowById should throw for an unknown id", () => {
 rows.after(() => t.cleanup());
 table.run();
 rows.run();
+
+const trust = suite("certInstances: the CAs a spec has");
+const t2 = tmp();
+
+trust("should make front-proxy-ca only where a generated leaf needs it, the cluster CA standing in for it otherwise", () => {
+  const ids = (c: ReturnType<typeof clusterFrom>) => certInstances(c).filter((r) => r.isCA).map((r) => r.id);
+  const all = clusterFrom(t2.dir, (s) => delete s.components);
+  assert.equal(ids(all), ["ca", "etcd-ca", "front-proxy-ca"]);
+  assert.is(certInstances(all).find((r) => r.id === "front-proxy-client")!.caId, "front-proxy-ca");
+  assert.is(signerId(all, "front-proxy-ca"), "front-proxy-ca");
+  // kube-controller-manager alone: its --requestheader-client-ca-file names front-proxy-ca.pem, which then holds the
+  // cluster CA (no CA that signs nothing); the same under single trust with every component.
+  const kcm = clusterFrom(t2.dir, (s) => (s.components = ["kube-controller-manager"]));
+  assert.equal(ids(kcm), ["ca"]);
+  assert.is(signerId(kcm, "front-proxy-ca"), "ca");
+  const single = clusterFrom(t2.dir, (s) => {
+    delete s.components;
+    s.pki.trust = "single";
+  });
+  assert.equal(ids(single), ["ca"]);
+  assert.ok(certInstances(single).every((r) => r.caId === null || r.caId === "ca"));
+});
+
+trust.after(() => t2.cleanup());
+trust.run();

@@ -9,7 +9,7 @@ import { clusterWith, loadFixture, PEMS, SECRETS } from "./_specs.js";
 
 /** verifyOf: the node's verify.sh text, as its plan holds it. */
 function verifyOf(c: Cluster, node: ClusterNode): string {
-  const f = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS], "0.0.0-test", SECRETS).files.find((x) => x.path.endsWith("/verify.sh"));
+  const f = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS] ?? PEMS.ca, "0.0.0-test", SECRETS).files.find((x) => x.path.endsWith("/verify.sh"));
   assert.ok(f, "the plan holds verify.sh");
   return f!.content.toString("utf8");
 }
@@ -25,7 +25,10 @@ function checked(c: Cluster, node: ClusterNode): { host: string; port: string } 
 
 const flagOf = (c: Cluster, node: ClusterNode, name: string) => kcmFlags(c, node).find((f) => f.name === name)?.value;
 const withArgs = (extraArgs: Record<string, string | null>, base = "spec/valid-minimal.json") =>
-  clusterWith(base, (s) => (s.controllerManager = { ...s.controllerManager, securePort: 10252, extraArgs }));
+  clusterWith(base, (s) => {
+    s.components = ["kube-controller-manager"];
+    s.controllerManager = { ...s.controllerManager, securePort: 10252, extraArgs };
+  });
 
 const verify = suite("planNode: verify.sh checks the effective address and port");
 

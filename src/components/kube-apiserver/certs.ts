@@ -78,8 +78,8 @@ const CLIENT: CertDecl["profile"] = ["signing", "key encipherment", "client auth
 
 /** APISERVER_CERTS: kube-apiserver's certificate rows: its serving certificate per node, its clients towards kubelets, etcd
  *  and (as the front proxy) aggregated APIservers, and the health-check client verify.sh and check-ha.sh present. The
- *  kubelet client's subject depends on the release (kubeadm's group). A row without O gets O = CN from the table (a group
- *  nobody binds); etcd's client has none, as kubeadm's. */
+ *  kubelet client's subject depends on the release (kubeadm's group). The clients carry no group unless kubeadm's does (O null):
+ *  their permissions come from bindings to their user (the RBAC manifest), never from a group. */
 export const APISERVER_CERTS: readonly CertDecl[] = [
   {
     id: CERT_IDS.serving,
@@ -97,8 +97,8 @@ export const APISERVER_CERTS: readonly CertDecl[] = [
     caId: "ca",
     profile: CLIENT,
     subject: (c) => {
-      const O = kubeletClientSubject(c.version).O;
-      return { CN: KUBELET_CLIENT_CN, ...(O ? { O } : {}) };
+      // No group from 1.37, as kubeadm: the ClusterRoleBinding names the user.
+      return { CN: KUBELET_CLIENT_CN, O: kubeletClientSubject(c.version).O ?? null };
     },
     hosts: () => [],
   },
@@ -117,7 +117,7 @@ export const APISERVER_CERTS: readonly CertDecl[] = [
     scope: "cluster",
     caId: FRONT_PROXY_CA_ID,
     profile: CLIENT,
-    subject: { CN: FRONT_PROXY_CLIENT_CN },
+    subject: { CN: FRONT_PROXY_CLIENT_CN, O: null },
     hosts: () => [],
   },
   {
@@ -126,7 +126,7 @@ export const APISERVER_CERTS: readonly CertDecl[] = [
     scope: "cluster",
     caId: "ca",
     profile: CLIENT,
-    subject: { CN: HEALTHCHECK_CN },
+    subject: { CN: HEALTHCHECK_CN, O: null },
     hosts: () => [],
   },
 ];

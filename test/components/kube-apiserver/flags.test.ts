@@ -75,8 +75,8 @@ byRelease("should name, in each file flag, the target of its file row (paths fro
   const f = flagsOf(c);
   const target = (id: string) => fileRow([...SHARED_FILES, ...APISERVER_FILES], id).target(c);
   const files: Record<string, string> = {
-    "etcd-cafile": "kas-etcd-ca", "etcd-certfile": "kas-etcd-client-cert", "etcd-keyfile": "kas-etcd-client-key", "tls-cert-file": "kas-cert",
-    "tls-private-key-file": "kas-key", "client-ca-file": "ca-cert", "requestheader-client-ca-file": "kas-front-proxy-ca",
+    "etcd-cafile": "etcd-ca-cert", "etcd-certfile": "kas-etcd-client-cert", "etcd-keyfile": "kas-etcd-client-key", "tls-cert-file": "kas-cert",
+    "tls-private-key-file": "kas-key", "client-ca-file": "ca-cert", "requestheader-client-ca-file": "front-proxy-ca-cert",
     "kubelet-certificate-authority": "ca-cert", "kubelet-client-certificate": "kas-kubelet-client-cert", "kubelet-client-key": "kas-kubelet-client-key",
     "proxy-client-cert-file": "kas-proxy-client-cert", "proxy-client-key-file": "kas-proxy-client-key",
   };
