@@ -16,7 +16,7 @@ export interface Summary {
 /** summarise: cluster, release, nodes with IPs, and the per-node files and bundles generate makes. */
 export function summarise(c: Cluster): Summary {
   const nodes = c.nodes.map((n) => ({ name: n.name, ip: n.ip, bundle: `bundles/${n.name}.tar.gz` }));
-  const files = nodeFiles(componentsOf(c)).map((r) => r.target(c));
+  const files = nodeFiles(componentsOf(c), c).map((r) => r.target(c));
   const width = Math.max(...nodes.map((n) => n.name.length));
   const text = [
     `${c.shown}: valid`,

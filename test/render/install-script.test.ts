@@ -533,7 +533,7 @@ service("should start a unit that waits for its peers (an etcd member) without w
       unitState(s, SCHED, "activating");
       const r = ok(install(b, [], s.bin));
       assert.equal(calls(s.log), ["daemon-reload", `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`, `is-active ${UNIT_NAME}`, `enable ${SCHED}`, `restart --no-block ${SCHED}`, `is-active ${SCHED}`]);
-      assert.match(r.out, `service: ${SCHED} is activating (it waits for the other members; install them too)`);
+      assert.match(r.out, `service: ${SCHED} is activating (it waits for the other nodes, an etcd quorum; install them too)`);
       // A unit that is not among them still has to be active.
       unitState(s, UNIT_NAME, "activating");
       rmSync(s.log);

@@ -18,6 +18,9 @@ export const kubeApiserver = {
     limitNOFILE: 65536,
     after: "network.target",
   },
+  // Its first start waits for etcd, which on a new cluster waits for a quorum of nodes: install.sh starts it without
+  // waiting, so that nodes can be installed one by one.
+  startsWithoutWaiting: true,
   certs: APISERVER_CERTS,
   files: APISERVER_FILES,
   knownFlags: KNOWN_FLAGS,
