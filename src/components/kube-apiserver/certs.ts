@@ -97,8 +97,8 @@ export const APISERVER_CERTS: readonly CertDecl[] = [
     caId: "ca",
     profile: CLIENT,
     subject: (c) => {
-      const O = kubeletClientSubject(c.version).O;
-      return { CN: KUBELET_CLIENT_CN, ...(O ? { O } : {}) };
+      // No group from 1.37: O null (an absent O would be the CN, a group of that name).
+      return { CN: KUBELET_CLIENT_CN, O: kubeletClientSubject(c.version).O ?? null };
     },
     hosts: () => [],
   },
