@@ -390,7 +390,11 @@ function allUnits(): Record<string, { text: string; exec: string }> {
 
 tools("should pass systemd-analyze verify, every unit (stand-in executable in a temporary root)", () => {
   if (!needTool("systemd-analyze", "systemd-analyze verify of every rendered unit")) return;
-  const r = verify(allUnits());
+  const units = allUnits();
+  for (const k of REGISTRY) {
+    assert.is(Object.keys(units).filter((n) => n.startsWith(`${k.id}-1.`)).length, MINORS.length * GUIDE.nodes.length, `${k.id}: every release, every node`);
+  }
+  const r = verify(units);
   assert.is(r.output, "", r.output);
   assert.is(r.code, 0);
 });
