@@ -51,7 +51,7 @@ flow("should write the contract's tree for the example and leave it byte for byt
       assert.not.ok(readFileSync(path.join(out, f)).equals(adminCert), `${f} is the admin certificate`);
       assert.not.match(f, /admin/, `${f}: admin credentials never go into a node bundle`);
     }
-    assert.match(first.out, /idc-k8s-01\s+new\s+24\/24\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
+    assert.match(first.out, /idc-k8s-01\s+new\s+41\/41\s+bundles\/idc-k8s-01\.tar\.gz\s+\d+\s+[0-9a-f]{64}/);
     assert.match(first.out, /kube-controller-manager@idc-k8s-01\s+issued/);
 
     const second = await cli("generate", EXAMPLE, "--out", out);
@@ -150,8 +150,8 @@ change("should re-issue only the moved node's certificates when a node IP change
     // The moved node: each component's certificate, key and kubeconfig, unit (--bind-address) and verify.sh, then
     // install.sh and SHA256SUMS; the scheduler's configuration names no node IP from 1.23.
     assert.match(r.out, /kube-scheduler@idc-k8s-03\s+issued\s+.*103\.172\.239\.72/);
-    assert.match(r.out, /idc-k8s-03\s+changed\s+12\/15/);
-    assert.match(r.out, /idc-k8s-01\s+unchanged\s+0\/15/);
+    assert.match(r.out, /idc-k8s-03\s+changed\s+12\/17/);
+    assert.match(r.out, /idc-k8s-01\s+unchanged\s+0\/17/);
     const after = snapshot(out);
     for (const f of ["pki/ca.pem", "pki/ca-key.pem", "pki/kube-controller-manager-idc-k8s-01.pem", "pki/kube-controller-manager-idc-k8s-02-key.pem"]) assert.is(after[f], before[f], f);
     assert.is.not(after["pki/kube-controller-manager-idc-k8s-03.pem"], before["pki/kube-controller-manager-idc-k8s-03.pem"]);
@@ -336,7 +336,7 @@ manifest("should make git ignore every key, kubeconfig and tarball, and nothing 
     const files = Object.keys(snapshot(out)).filter((f) => !f.endsWith("/"));
     const ignored = new Set(run("git", ["check-ignore", "--no-index", ...files.map((f) => `out/${f}`)], { cwd: t.dir }).trim().split("\n").map((f) => f.slice(4)));
     for (const f of files) {
-      const secret = /-key\.pem$|\.kubeconfig$|\.tar\.gz$|^admin\//.test(f);
+      const secret = /-key\.pem$|\.kubeconfig$|\.tar\.gz$|^admin\/|(^|\/)(sa|encryption)\.key$|\/encryption-config\.yaml$/.test(f);
       assert.is(ignored.has(f), secret, `${f} ${secret ? "must" : "must not"} be ignored`);
     }
     for (const f of files.filter((x) => !ignored.has(x))) assert.not.match(readFileSync(path.join(out, f), "utf8"), /PRIVATE KEY/, `${f} is committed and holds a key`);
