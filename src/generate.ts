@@ -165,7 +165,9 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   const recorded = Array.isArray(prev?.certificates) ? prev.certificates : [];
   const pki = await reconcilePki(cluster, previous, opts.now ? { ...realDeps(), now: () => now } : realDeps(), recorded);
   const secrets = await resolveRunSecrets(cluster, previous, pki, prev);
-  for (const w of secrets.warnings) warnings.push({ file: opts.spec, pointer: "/pki/trust", message: w, severity: "warning" });
+  // A changed service-account key is news of this run only: reported now, not kept among the spec's warnings in the
+  // manifest (a run that finds out/ unchanged replays those, and would say again that the key changed).
+  const secretWarnings: Problem[] = secrets.warnings.map((w) => ({ file: opts.spec, pointer: "/pki/trust", message: w, severity: "warning" }));
   step(`pki: ${[...pki.events, ...secrets.events].map((e) => `${e.id} ${e.action}`).join(", ")}`);
 
   const { buildTree } = await buildTreeModule;
@@ -178,7 +180,7 @@ async function run(opts: GenerateOptions, outDir: string, step: Step): Promise<G
   return {
     changed,
     out: outDir,
-    warnings,
+    warnings: [...warnings, ...secretWarnings],
     pki: [...pki.events, ...secrets.events],
     nodes: built.nodeReports(diff),
     removedNodes: (prev?.nodes ?? []).map((n) => n.name).filter((n) => !cluster.nodes.some((c) => c.name === n)),

@@ -110,7 +110,8 @@ function componentRow(k: Component, d: CertDecl): CertRow {
       const given = typeof d.subject === "function" ? d.subject(c) : d.subject;
       const CN = d.nodeCN && node ? node.name : given.CN;
       const O = given.O === undefined ? CN : given.O;
-      return O === null ? buildDn(c.spec.pki.names ?? [], { CN }) : componentDn(c, O, CN);
+      // O null: no O at all, none from pki.names either (it is ignored there: a certificate's group is its role's).
+      return O === null ? buildDn((c.spec.pki.names ?? []).map(({ O: _ignored, ...rest }) => rest), { CN }) : componentDn(c, O, CN);
     },
     hosts: (c, node) => sortHosts(d.hosts(c, node ?? null)),
     validity: (c) => c.expiry,

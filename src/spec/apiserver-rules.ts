@@ -9,6 +9,7 @@ import { isSupported, minorOf, parseVersion, compareMinor, type KubeVersion } fr
 import { PLUGIN_LIST_FLAGS, pluginNameProblem } from "../components/kube-apiserver/admission.js";
 import { APISERVER, REMOVED_GATES } from "../components/kube-apiserver/flags.js";
 import { extraArgPointer } from "../components/flag-table.js";
+import { componentsOfSpec } from "../components/registry.js";
 
 const DNS_DOMAIN = new RegExp(PATTERNS.dnsDomain);
 
@@ -81,7 +82,10 @@ function versionOf(s: Obj): KubeVersion | null {
   return v && isSupported(v) ? v : null;
 }
 
+/** extraArgsOf: apiServer.extraArgs of a spec that generates kube-apiserver (the row whose flag table is APISERVER); a spec
+ *  without it leaves the section unread, so its flags are not checked against a release either. */
 const extraArgsOf = (s: Obj): Obj | undefined => {
+  if (!componentsOfSpec(s).some((k) => k.flags === APISERVER)) return undefined;
   const api = apiOf(s);
   return api && isObj(api.extraArgs) ? api.extraArgs : undefined;
 };

@@ -8,7 +8,8 @@ import path from "node:path";
 import { reconcilePki, realDeps } from "../../src/pki/index.js";
 import { cli } from "../helpers/cli.js";
 import { ecdsaSpec } from "../helpers/specs.js";
-import { kubectlRun, needTool, run, tmp } from "../helpers/tools.js";
+import { kubectlRun, needTool, run, tmp, withTmp } from "../helpers/tools.js";
+import { generated } from "../helpers/bundle.js";
 import { clusterFrom } from "./_support.js";
 
 const t = tmp();
@@ -132,6 +133,47 @@ test("kubectl refuses a server certificate without serverAuth and 127.0.0.1 (so 
   } finally {
     server.close();
   }
+});
+
+test("the generated apiserver certificate of node 1: kubectl with admin.kubeconfig accepts it under each SAN name, refuses another name and another CA's certificate", async () => {
+  if (!has) return;
+  await withTmp(async (w) => {
+    const g = await generated(w.dir, (s) => ((s.kubernetesVersion = "1.36.0"), (s.apiServer = { ...s.apiServer, endpoint: "https://k8s-api.example.com:8443" })));
+    const cert = (f: string) => g.read("idc-k8s-01", `/etc/kubernetes/cert/${f}`);
+    const ca = readFileSync(path.join(g.out, "admin", "ca.pem"), "utf8");
+    assert.is(ca, readFileSync(g.pki("ca.pem"), "utf8"), "admin/ca.pem is the generated cluster CA");
+    const kubeconfig = path.join(g.out, "admin", "admin.kubeconfig");
+    assert.match(readFileSync(kubeconfig, "utf8"), /server: https:\/\/k8s-api\.example\.com:8443/);
+    const get = (port: number, name: string) =>
+      kubectlRun(["--kubeconfig", kubeconfig, "--server", `https://127.0.0.1:${port}`, "--tls-server-name", name, "--request-timeout=10s", "get", "--raw", "/healthz"], w.dir);
+    const apiserver = await serve(cert("kube-apiserver.pem"), cert("kube-apiserver-key.pem"), ca);
+    try {
+      for (const name of ["kubernetes.default.svc.cluster.local", "k8s-api.example.com", "idc-k8s-01"]) {
+        const r = await get(apiserver.port, name);
+        assert.is(r.code, 0, `${name}: ${r.err}`);
+        assert.is(r.out.trim(), "ok");
+      }
+      assert.equal(distinct(apiserver.peers.splice(0)), [{ CN: "admin", O: "system:masters" }], "the server verified admin's client certificate");
+      for (const name of ["idc-k8s-02", "k8s-api.example.org"]) {
+        const r = await get(apiserver.port, name);
+        assert.is.not(r.code, 0, `${name} is not a SAN of node 1's certificate`);
+        assert.match(r.err, new RegExp(`x509: certificate is valid for .*, not ${name.replace(/[.]/g, "\\.")}`), r.err);
+      }
+      assert.equal(apiserver.peers, [], "no request got through");
+    } finally {
+      apiserver.server.close();
+    }
+    // etcd's server certificate of node 1 names idc-k8s-01 and 127.0.0.1 too: only its CA (etcd-ca) is wrong.
+    const etcd = await serve(cert("etcd/server.pem"), cert("etcd/server-key.pem"), ca);
+    try {
+      const r = await get(etcd.port, "idc-k8s-01");
+      assert.is.not(r.code, 0, "a certificate of etcd-ca where the cluster CA is the anchor");
+      assert.match(r.err, /x509: certificate signed by unknown authority/, r.err);
+      assert.equal(etcd.peers, []);
+    } finally {
+      etcd.server.close();
+    }
+  });
 });
 
 test.after(() => t.cleanup());

@@ -17,6 +17,7 @@ import { InputError, type Problem } from "../../src/errors.js";
 import type { Cluster } from "../../src/spec/cluster.js";
 import { needTool, ROOT, run, tmp, withTmp } from "../helpers/tools.js";
 import { cli } from "../helpers/cli.js";
+import { environment, normalised, parseUnit, specifiers, splitWords } from "../helpers/unit-file.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures");
 const GOLDEN = path.join(ROOT, "test/golden/render");
@@ -26,90 +27,7 @@ const MINORS = supportedMinors();
 const NEWEST = MINORS.at(-1)!;
 const GUIDE = fixture("valid-guide-1.16.json");
 
-// --- a small reader of unit files, following systemd.syntax(7) and systemd.service(5) ------------
-
-interface Unit {
-  /** "Section.Key" -> values, ExecStart excluded. */
-  settings: Record<string, string[]>;
-  /** ExecStart's argv as the program receives it (specifiers and `$$` resolved). */
-  argv: string[];
-}
-
-/** logicalLines: the logical lines: a trailing `\` joins the next line with a space; comments dropped. */
-function logicalLines(text: string): string[] {
-  const out: string[] = [];
-  let pending = "";
-  for (const line of text.split("\n")) {
-    if (pending === "" && /^\s*[#;]/.test(line)) continue;
-    if (line.endsWith("\\")) pending += `${line.slice(0, -1)} `;
-    else {
-      out.push(pending + line);
-      pending = "";
-    }
-  }
-  return out.filter((l) => l.trim() !== "");
-}
-
-/** splitWords: systemd's word splitting: quotes open anywhere in a word and are removed; `\x` -> x. */
-function splitWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "\\") {
-      const next = line[++i];
-      if (next === undefined || !`\\"' `.includes(next)) throw new Error(`unexpected escape \\${next} in ${line}`);
-      word = (word ?? "") + next;
-    } else if (quote !== null) {
-      if (c === quote) quote = null;
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= "";
-    } else if (/\s/.test(c)) {
-      if (word !== null) words.push(word);
-      word = null;
-    } else word = (word ?? "") + c;
-  }
-  if (quote !== null) throw new Error(`unbalanced quoting in ${line}`);
-  if (word !== null) words.push(word);
-  return words;
-}
-
-/** specifiers: `%%` -> `%`; any other specifier is a failure (nothing of ours may expand). */
-const specifiers = (s: string) => s.replace(/%(.?)/g, (_, c: string) => {
-  if (c !== "%") throw new Error(`specifier %${c} in ${s}`);
-  return "%";
-});
-
-/** environment: systemd's start-time `$$` -> `$`; any `$NAME`/`${NAME}` is a failure (it would expand). */
-const environment = (s: string) => s.replace(/\$(.?)/g, (_, c: string) => {
-  if (c !== "$") throw new Error(`environment expansion $${c} in ${s}`);
-  return "$";
-});
-
-function parseUnit(text: string): Unit {
-  const settings: Record<string, string[]> = {};
-  let section = "";
-  let argv: string[] = [];
-  for (const line of logicalLines(text)) {
-    const head = /^\[(.+)\]$/.exec(line);
-    if (head) {
-      section = head[1]!;
-      continue;
-    }
-    const eq = line.indexOf("=");
-    const key = `${section}.${line.slice(0, eq)}`;
-    const value = line.slice(eq + 1);
-    if (key === "Service.ExecStart") argv = splitWords(specifiers(value)).map(environment);
-    else (settings[key] ??= []).push(value);
-  }
-  return { settings, argv };
-}
-
-/** normalised: the `--flag[=value]` arguments, sorted, with bare booleans read `=true`. */
-const normalised = (argv: string[]) => argv.slice(1).map((a) => (a.includes("=") ? a : `${a}=true`)).sort();
+// The unit reader (systemd.syntax(7), systemd.service(5)) is test/helpers/unit-file.ts.
 
 // --- real systemd ----------------------------------------------------------------------------------
 
@@ -472,7 +390,11 @@ function allUnits(): Record<string, { text: string; exec: string }> {
 
 tools("should pass systemd-analyze verify, every unit (stand-in executable in a temporary root)", () => {
   if (!needTool("systemd-analyze", "systemd-analyze verify of every rendered unit")) return;
-  const r = verify(allUnits());
+  const units = allUnits();
+  for (const k of REGISTRY) {
+    assert.is(Object.keys(units).filter((n) => n.startsWith(`${k.id}-1.`)).length, MINORS.length * GUIDE.nodes.length, `${k.id}: every release, every node`);
+  }
+  const r = verify(units);
   assert.is(r.output, "", r.output);
   assert.is(r.code, 0);
 });

@@ -6,7 +6,9 @@ import path from "node:path";
 import { ADMISSION_PLUGINS, pluginsIn } from "../../../src/components/kube-apiserver/admission.js";
 import { compareMinor, parseVersion, SUPPORTED } from "../../../src/components/release.js";
 import { checkSpec } from "../../../src/spec/load.js";
-import { ROOT } from "../../helpers/tools.js";
+import { ROOT, withTmp } from "../../helpers/tools.js";
+import { cli } from "../../helpers/cli.js";
+import { ecdsaSpec } from "../../helpers/specs.js";
 
 const v = (m: string) => parseVersion(m)!;
 
@@ -117,3 +119,26 @@ rule("should refuse the guide's DynamicAuditing gate from 1.19 in --feature-gate
 
 table.run();
 rule.run();
+
+const scope = suite("apiServer.extraArgs rules only where kube-apiserver is generated");
+
+scope("should validate a refused plugin and a removed gate without kube-apiserver in components, and refuse them (exit 2, naming the entries) with it", async () => {
+  await withTmp(async (t) => {
+    const extraArgs = { "enable-admission-plugins": "NodeRestriction,PodSecurityPolicy", "feature-gates": "DynamicAuditing=true" };
+    const spec = (components: string[] | undefined) =>
+      ecdsaSpec(t.dir, (s) => ((s.kubernetesVersion = "1.25.0"), (s.apiServer = { ...s.apiServer, extraArgs }), components && (s.components = components)));
+    const without = await cli("validate", spec(["etcd", "kube-controller-manager"]));
+    assert.is(without.code, 0, without.err);
+    assert.match(without.out, /valid/);
+    for (const components of [["etcd", "kube-apiserver", "kube-controller-manager"], undefined]) {
+      const withKas = await cli("validate", spec(components));
+      assert.is(withKas.code, 2, `${components ?? "default components"}: ${withKas.out}${withKas.err}`);
+      assert.match(withKas.err, /\/apiServer\/extraArgs\/enable-admission-plugins: .*PodSecurityPolicy was removed in Kubernetes 1\.25/);
+      assert.match(withKas.err, /\/apiServer\/extraArgs\/feature-gates: .*DynamicAuditing was removed in Kubernetes 1\.19/);
+    }
+    const gen = await cli("generate", spec(["etcd", "kube-controller-manager"]), "--out", path.join(t.dir, "out"), "--quiet");
+    assert.is(gen.code, 0, gen.err);
+  });
+});
+
+scope.run();
