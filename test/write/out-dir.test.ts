@@ -466,7 +466,7 @@ mounts("should fail a full or read-only tmpfs mounted as --out with exit 2, its 
     const o = path.join(t.dir, "mnt", "out");
     mkdirSync(o, { recursive: true });
     const r = inMountNs(t, `
-mount -t tmpfs -o size=1m kubebundle-test "$O"
+mount -t tmpfs -o size=3m kubebundle-test "$O"
 step first kb generate "$A" --out "$O" --quiet
 free=$(df --output=avail -B1 "$O" | tail -1); head -c $((free - 65536)) /dev/zero >"$O/filler" 2>/dev/null
 step full kb generate "$B" --out "$O" --quiet

@@ -13,7 +13,7 @@ import { clusterWith } from "../../plan/_specs.js";
 import type { Cluster } from "../../../src/spec/cluster.js";
 
 const at = (version: string, change: (s: any) => void = () => {}): Cluster =>
-  clusterWith("valid-guide-1.16.json", (s) => ((s.kubernetesVersion = version), change(s)));
+  clusterWith("valid-guide-1.16.json", (s) => ((s.kubernetesVersion = version), delete s.components, change(s)));
 const flagsOf = (c: Cluster, i = 0) => defaultFlags(APISERVER, { cluster: c, node: c.nodes[i]! });
 const v = (m: string) => parseVersion(m)!;
 
