@@ -85,6 +85,17 @@ export type Health =
   | { kind: "healthz"; paths?: readonly string[] }
   | { kind: "etcd"; clientPort(c: Cluster): number; peerPort(c: Cluster): number };
 
+/** AdminManifest: Kubernetes objects a component needs in the cluster, written as one multi-document YAML file
+ *  out/admin/<file> for the admin to apply once with the admin kubeconfig (kube-apiserver's RBAC for its client
+ *  identities). They hold no secret. */
+export interface AdminManifest {
+  /** The file's name inside out/admin/ ("apiserver-rbac.yaml"). */
+  file: string;
+  /** What the objects are for, one line for the file's header ("the RBAC objects kube-apiserver's client identities need"). */
+  about: string;
+  objects(c: Cluster): object[];
+}
+
 /** Serving: where a component answers /healthz on a node. */
 export interface Serving {
   /** The address to check: --bind-address, or the node's IP when it binds every address (0.0.0.0, ::). */
@@ -157,4 +168,6 @@ export interface Component {
   leader?(c: Cluster): LeaderElection;
   /** How the Ansible rollout installs it host by host, and what it waits for. */
   rollout: Rollout;
+  /** Objects to apply once from the admin host (absent: none). */
+  adminManifest?: AdminManifest;
 }

@@ -1,5 +1,5 @@
 // The admin host's part of out/ as buildTree lays it out from the registry rows: etcd's health-check client and CA in
-// out/admin/etcd/ (the very files verify.sh reads on the nodes).
+// out/admin/etcd/ (the very files verify.sh reads on the nodes), and kube-apiserver's RBAC manifest in out/admin/.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -33,6 +33,7 @@ admin("should copy etcd's health-check client and the CA its members trust, as e
     assert.is(read(out, "admin/etcd/healthcheck-client.pem"), read(out, `${NODE_ETCD}/healthcheck-client.pem`));
     assert.is(read(out, "admin/etcd/healthcheck-client-key.pem"), read(out, `${NODE_ETCD}/healthcheck-client-key.pem`));
     assert.equal(["ca.pem", "healthcheck-client.pem", "healthcheck-client-key.pem"].map((f) => mode(out, `admin/etcd/${f}`)), ["644", "644", "600"]);
+    assert.not.ok(existsSync(path.join(out, "admin/apiserver-rbac.yaml")), "no kube-apiserver: no RBAC manifest");
   });
 });
 
@@ -49,6 +50,20 @@ admin("should copy the cluster CA as etcd's under single trust, and nothing of e
   await withTmp(async (t) => {
     const out = await generated(t.dir, (s) => (s.components = ["kube-controller-manager"]));
     assert.not.ok(existsSync(path.join(out, "admin/etcd")), "no etcd: no out/admin/etcd/");
+  });
+});
+
+admin("should write admin/apiserver-rbac.yaml 0644 with kube-apiserver, and leave it as it is on a re-run", async () => {
+  await withTmp(async (t) => {
+    const out = await generated(t.dir, (s) => (s.components = ["etcd", "kube-apiserver"]));
+    assert.is(mode(out, "admin/apiserver-rbac.yaml"), "644");
+    assert.is(mode(out, "admin"), "700");
+    const before = read(out, "admin/apiserver-rbac.yaml");
+    assert.match(before, "kind: ClusterRole\n");
+    const again = await cli("generate", path.join(t.dir, "cluster.json"), "--out", out);
+    assert.is(again.code, 0, again.err);
+    assert.match(again.out, /no changes/);
+    assert.is(read(out, "admin/apiserver-rbac.yaml"), before);
   });
 });
 

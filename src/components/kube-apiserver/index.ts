@@ -3,7 +3,7 @@
 import type { Component } from "../component.js";
 import { APISERVER, APISERVER_BUILTIN } from "./flags.js";
 import { APISERVER_FILES, APISERVER_ID } from "./files.js";
-import { APISERVER_CERTS } from "./certs.js";
+import { APISERVER_CERTS, rbacObjects } from "./certs.js";
 import { KNOWN_FLAGS } from "./known-flags.js";
 
 export const kubeApiserver = {
@@ -28,4 +28,5 @@ export const kubeApiserver = {
   health: { kind: "healthz", paths: ["/livez", "/readyz"] },
   verifyFiles: { ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" },
   rollout: { allAtOnceOnNewCluster: false, gate: { kind: "https", path: "/readyz", ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" } },
+  adminManifest: { file: "apiserver-rbac.yaml", about: "the RBAC objects kube-apiserver's client identities need (its kubelet client, the health-check user)", objects: () => rbacObjects() },
 } as const satisfies Component;
