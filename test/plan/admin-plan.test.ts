@@ -271,3 +271,48 @@ rbac("should be read by kubectl as the same objects kubectl itself builds for th
 });
 
 rbac.run();
+
+// ---------------------------------------------------------------------------------------------
+const ready = suite("planAdmin: check-ha.sh asks every kube-apiserver for /readyz");
+
+/** apiVars: the API_* values check-ha.sh holds, or null when it has no readiness block. */
+function apiVars(c: Cluster): Record<string, string> | null {
+  const text = textOf(c, "check-ha.sh");
+  if (!/^readonly API_ID=/m.test(text)) return null;
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n").filter((l) => l.startsWith("readonly API_"))) {
+    for (const m of line.matchAll(/(API_[A-Z_]+)='([^']*)'/g)) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+ready("should ask every node on apiServer.port with the admin files planAdmin writes, and no endpoint unless the spec sets one", () => {
+  const c = withApiserver((s) => (s.apiServer = { port: 7443 }));
+  const v = apiVars(c)!;
+  assert.equal(v, { API_ID: "kube-apiserver", API_PATH: "/readyz", API_PORT: "7443", API_ENDPOINT: "", API_ENDPOINT_HOST: "", API_ENDPOINT_PORT: "", API_CA: "admin/ca.pem", API_CERT: "admin/admin.pem", API_KEY: "admin/admin-key.pem" });
+  const files = new Map(plan(c).map((f) => [f.path, f]));
+  assert.is(files.get(v.API_CA!)!.content.toString(), PEMS.ca.cert, "the CA check-ha.sh trusts is admin/ca.pem");
+  assert.is(files.get(v.API_CERT!)!.content.toString(), PEMS.admin.cert);
+  assert.is(files.get(v.API_KEY!)!.content.toString(), PEMS.admin.key);
+  assert.match(textOf(c, "check-ha.sh"), `readonly NODES=(\n  'cp-1' '10.0.0.1'\n  'cp-2' '10.0.0.2'\n)\n`);
+});
+
+ready("should ask apiServer.endpoint too, its host and port apart, and the port the unit serves on", () => {
+  const lb = apiVars(withApiserver((s) => (s.apiServer = { endpoint: "https://10.0.0.100:8443" })))!;
+  assert.equal([lb.API_ENDPOINT, lb.API_ENDPOINT_HOST, lb.API_ENDPOINT_PORT, lb.API_PORT], ["https://10.0.0.100:8443", "10.0.0.100", "8443", "6443"]);
+  const v6 = apiVars(clusterWith("spec/valid-ipv6.json", (s) => {
+    delete s.components;
+    s.apiServer = { endpoint: "https://[fd00::100]:8443" };
+  }))!;
+  assert.equal([v6.API_ENDPOINT, v6.API_ENDPOINT_HOST, v6.API_ENDPOINT_PORT], ["https://[fd00::100]:8443", "fd00::100", "8443"]);
+  // --secure-port given in extraArgs: where the unit listens.
+  const moved = apiVars(withApiserver((s) => (s.apiServer = { port: 7443, extraArgs: { "secure-port": "7444" } })))!;
+  assert.is(moved.API_PORT, "7444");
+});
+
+ready("should have no readiness block without kube-apiserver", () => {
+  assert.is(apiVars(loadFixture("spec/valid-minimal.json")), null);
+  assert.is(apiVars(withApiserver((s) => (s.components = ["etcd", "kube-scheduler"]))), null);
+});
+
+ready.run();
