@@ -81,9 +81,30 @@ export interface CertDecl {
  *  `endpoint health` on the client port with the health-check client, checks the client and peer listeners, and check-ha.sh
  *  reads the member list and the leader instead of a leader-election lock. */
 export type Health =
-  /** `paths`: the health paths verify.sh GETs (default ["/healthz"]); kube-apiserver's /livez and /readyz. */
-  | { kind: "healthz"; paths?: readonly string[] }
+  /** `paths`: the health paths verify.sh GETs (default ["/healthz"]); kube-apiserver's /livez and /readyz. `everyNode`: a
+   *  check check-ha.sh runs from the admin host (see EveryNodeCheck); absent: none. */
+  | { kind: "healthz"; paths?: readonly string[]; everyNode?: EveryNodeCheck }
   | { kind: "etcd"; clientPort(c: Cluster): number; peerPort(c: Cluster): number };
+
+/** EveryNodeCheck: check-ha.sh GETs `path` on every node's serving address (its IP and the unit's --secure-port) and, when
+ *  `endpoint` gives one, on that URL (a load balancer in front of the nodes), with the admin client certificate and
+ *  out/admin/ca.pem; each must answer 200 "ok" (kube-apiserver's /readyz). */
+export interface EveryNodeCheck {
+  path: string;
+  /** An https URL (scheme, host, optional port) serving the same path, or null. */
+  endpoint?(c: Cluster): string | null;
+}
+
+/** AdminManifest: Kubernetes objects a component needs in the cluster, written as one multi-document YAML file
+ *  out/admin/<file> for the admin to apply once with the admin kubeconfig (kube-apiserver's RBAC for its client
+ *  identities). They hold no secret. */
+export interface AdminManifest {
+  /** The file's name inside out/admin/ ("apiserver-rbac.yaml"). */
+  file: string;
+  /** What the objects are for, one line for the file's header ("the RBAC objects kube-apiserver's client identities need"). */
+  about: string;
+  objects(c: Cluster): object[];
+}
 
 /** Serving: where a component answers /healthz on a node. */
 export interface Serving {
@@ -157,4 +178,6 @@ export interface Component {
   leader?(c: Cluster): LeaderElection;
   /** How the Ansible rollout installs it host by host, and what it waits for. */
   rollout: Rollout;
+  /** Objects to apply once from the admin host (absent: none). */
+  adminManifest?: AdminManifest;
 }

@@ -41,3 +41,18 @@ export function nodeFiles(components: readonly Component[], c?: HasPaths): FileR
 export function fileTarget(c: HasPaths, components: readonly Component[], id: string): string {
   return fileRow(nodeFiles(components), id).target(c);
 }
+
+/** verifyCertIds: the certificate rows whose PEMs `k`'s verify.sh files hold (the CA and client file rows' content.cert), e.g.
+ *  etcd's "etcd-ca" and "etcd-healthcheck-client": what out/admin/ copies for check-ha.sh; throws when one is no PEM row or
+ *  the certificate and key files hold two rows. */
+export function verifyCertIds(k: Component): { ca: string; client: string } {
+  const rows = nodeFiles([k]);
+  const certOf = (id: string) => {
+    const content = fileRow(rows, id).content;
+    if (content.from !== "pem") throw new Error(`${k.id}: verify file row "${id}" holds no certificate (${content.from})`);
+    return content.cert;
+  };
+  const client = certOf(k.verifyFiles.cert);
+  if (certOf(k.verifyFiles.key) !== client) throw new Error(`${k.id}: verify.sh's certificate and key files hold two certificate rows`);
+  return { ca: certOf(k.verifyFiles.ca), client };
+}

@@ -1,6 +1,8 @@
-// What the admin host gets, outside every node bundle: out/admin/ credentials and out/check-ha.sh.
+// What the admin host gets, outside every node bundle: out/admin/ (credentials, objects to apply once) and out/check-ha.sh.
 import { buildKubeconfig, serializeKubeconfig, serverFor } from "../render/kubeconfig.js";
 import { renderCheckHaScript } from "../render/check-ha-script.js";
+import { renderAdminManifest } from "../render/admin-manifest.js";
+import { servingOf } from "../render/flags.js";
 import { MODES, unitName } from "../components/layout.js";
 import { componentsOf } from "../components/registry.js";
 import type { Cluster } from "../spec/cluster.js";
@@ -16,9 +18,15 @@ export interface AdminFile {
 /** ADMIN_USER: the admin kubeconfig's user and context. */
 export const ADMIN_USER = "admin";
 
-/** planAdmin: ca.pem (the CA with its chain up to the root, for verifying), admin.pem, admin-key.pem and admin.kubeconfig (server: apiServer.endpoint or the first node's apiserver), and check-ha.sh
- * (its handover timeout from the effective --leader-elect-lease-duration and --leader-elect-retry-period). */
+/** ADMIN_KUBECONFIG: the admin kubeconfig, relative to out/ (check-ha.sh's folder). */
+const ADMIN_KUBECONFIG = "admin/admin.kubeconfig";
+
+/** planAdmin: ca.pem (the CA with its chain up to the root, for verifying), admin.pem, admin-key.pem and admin.kubeconfig
+ * (server: apiServer.endpoint or the first node's apiserver), each generated component's manifest of objects to apply
+ * (kube-apiserver's RBAC, 0644), and check-ha.sh (its handover timeout from the effective --leader-elect-lease-duration and
+ * --leader-elect-retry-period; the every-node check of a component that has one, with the admin credentials). */
 export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair; etcd?: { ca: PemPair; client: PemPair } }, version: string): AdminFile[] {
+  const components = componentsOf(c);
   const kubeconfig = serializeKubeconfig(
     buildKubeconfig({
       clusterName: c.spec.clusterName,
@@ -30,16 +38,32 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair; etcd
     }),
   );
   // A component whose checks read a raft member list (etcd) gets its client credentials in out/admin/etcd.
-  const raft = componentsOf(c).flatMap((k) => (k.health?.kind === "etcd" ? [{ k, health: k.health }] : []))[0];
+  const raft = components.flatMap((k) => (k.health?.kind === "etcd" ? [{ k, health: k.health }] : []))[0];
+  // A component whose check-ha.sh check asks every node (kube-apiserver's /readyz), with the admin credentials: the port is
+  // its unit's --secure-port (one for every node: the flag tables give every node the same).
+  const everyNode = components.flatMap((k) => (k.health?.kind === "healthz" && k.health.everyNode ? [{ k, check: k.health.everyNode }] : []))[0];
   const checkHa = renderCheckHaScript({
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    components: componentsOf(c).flatMap((k) => {
+    components: components.flatMap((k) => {
       if (!k.leader) return [];
       const { lock, ...timing } = k.leader(c);
       return [{ id: k.id, unitName: unitName(k.id), leaderLock: lock, ...timing }];
     }),
-    kubeconfig: "admin/admin.kubeconfig",
+    kubeconfig: ADMIN_KUBECONFIG,
     version,
+    ...(everyNode
+      ? {
+          apiserver: {
+            id: everyNode.k.id,
+            path: everyNode.check.path,
+            port: servingOf(everyNode.k, c, c.nodes[0]!).port,
+            endpoint: everyNode.check.endpoint?.(c) ?? null,
+            caFile: "admin/ca.pem",
+            certFile: "admin/admin.pem",
+            keyFile: "admin/admin-key.pem",
+          },
+        }
+      : {}),
     ...(raft ? { etcd: { unitName: unitName(raft.k.id), clientPort: raft.health.clientPort(c), caFile: "admin/etcd/ca.pem", certFile: "admin/etcd/healthcheck-client.pem", keyFile: "admin/etcd/healthcheck-client-key.pem" } } : {}),
   });
   return [
@@ -48,6 +72,12 @@ export function planAdmin(c: Cluster, certs: { ca: PemPair; admin: PemPair; etcd
     { path: "admin/admin-key.pem", mode: MODES.key, content: Buffer.from(certs.admin.key) },
     { path: "admin/admin.kubeconfig", mode: MODES.kubeconfig, content: Buffer.from(kubeconfig) },
     { path: "check-ha.sh", mode: MODES.script, content: Buffer.from(checkHa) },
+    ...components.flatMap((k) => {
+      if (!k.adminManifest) return [];
+      const file = `admin/${k.adminManifest.file}`;
+      const text = renderAdminManifest({ component: k.id, about: k.adminManifest.about, file, kubeconfig: ADMIN_KUBECONFIG, objects: k.adminManifest.objects(c), version });
+      return [{ path: file, mode: MODES.config, content: Buffer.from(text) }];
+    }),
     ...(raft && certs.etcd
       ? [
           { path: "admin/etcd/ca.pem", mode: MODES.cert, content: Buffer.from(certs.etcd.ca.chain ?? certs.etcd.ca.cert) },

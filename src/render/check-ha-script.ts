@@ -29,6 +29,25 @@ export interface CheckHaScriptInput {
   /** etcd, when generated: its unit, client port and the health-check client's files relative to the script's folder;
    *  check-ha.sh then reads its member list and leader (and tests its failover) before the components above. */
   etcd?: { unitName: string; clientPort: number; caFile: string; certFile: string; keyFile: string };
+  /** kube-apiserver, when generated: check-ha.sh GETs `path` (/readyz) on every node's https://<ip>:<port> and on
+   *  `endpoint` (apiServer.endpoint: an https URL, or null) with the admin client certificate and key, the server checked
+   *  against `caFile` (paths relative to the script's folder), before the leader-elected components; each must answer "ok". */
+  apiserver?: CheckHaApiserver;
+}
+
+/** CheckHaApiserver: the API servers check-ha.sh asks for readiness, and the credentials it presents. */
+export interface CheckHaApiserver {
+  /** The component's id, shown as the block's heading ("kube-apiserver"). */
+  id: string;
+  /** The path that answers "ok" when the server is ready ("/readyz"). */
+  path: string;
+  /** The secure port on every node. */
+  port: number;
+  /** The endpoint every kubeconfig uses (https://host[:port]), or null. */
+  endpoint: string | null;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
 }
 
 /** HANDOVER_MARGIN_SECONDS: added to the lease duration and two retry periods for polling and kubectl round trips. */
@@ -58,7 +77,7 @@ export function renderCheckHaScript(input: CheckHaScriptInput): string {
     if (names.has(n.name)) throw new Error(`check-ha.sh: node ${n.name} is listed twice`);
     names.add(n.name);
   }
-  if (input.components.length === 0 && !input.etcd) throw new Error("check-ha.sh: no components");
+  if (input.components.length === 0 && !input.etcd && !input.apiserver) throw new Error("check-ha.sh: no components");
   const ids = new Set<string>();
   const components = input.components.map((c) => {
     if (!COMPONENT_ID.test(c.id)) throw new Error(`check-ha.sh: bad component id ${JSON.stringify(c.id)} (the lock object's name: lower-case letters, digits, "-" and ".")`);
@@ -80,7 +99,29 @@ export function renderCheckHaScript(input: CheckHaScriptInput): string {
     kubeconfig: input.kubeconfig,
     version: input.version,
     etcd: input.etcd ?? null,
+    apiserver: input.apiserver ? apiserverOf(input.apiserver) : null,
     marginSeconds: HANDOVER_MARGIN_SECONDS,
     q: shellQuote,
   });
+}
+
+/** apiserverOf: the apiserver block's values, the endpoint split into the host (IPv6 without brackets) and port that
+ *  openssl s_client connects to; throws on a bad id, path, port or endpoint, or an empty file name. */
+function apiserverOf(a: CheckHaApiserver): CheckHaApiserver & { endpointHost: string; endpointPort: string } {
+  if (!COMPONENT_ID.test(a.id)) throw new Error(`check-ha.sh: bad component id ${JSON.stringify(a.id)}`);
+  if (!/^\/[a-z]+$/.test(a.path)) throw new Error(`check-ha.sh: ${a.id}: bad path ${JSON.stringify(a.path)}`);
+  if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) throw new Error(`check-ha.sh: ${a.id}: bad port ${a.port}`);
+  for (const f of [a.caFile, a.certFile, a.keyFile]) if (f === "") throw new Error(`check-ha.sh: ${a.id}: an empty file name`);
+  if (a.endpoint === null) return { ...a, endpointHost: "", endpointPort: "" };
+  let url: URL;
+  try {
+    url = new URL(a.endpoint);
+  } catch {
+    throw new Error(`check-ha.sh: ${a.id}: the endpoint ${JSON.stringify(a.endpoint)} is not a URL`);
+  }
+  if (url.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "" || !/^\/?$/.test(url.pathname)) {
+    throw new Error(`check-ha.sh: ${a.id}: the endpoint ${JSON.stringify(a.endpoint)} is not https://HOST[:PORT]`);
+  }
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  return { ...a, endpoint: `https://${url.host}`, endpointHost: host, endpointPort: url.port || "443" };
 }

@@ -18,6 +18,7 @@ import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import { instanceId, signerId } from "../pki/certlist.js";
 import { byteOrder } from "../paths.js";
+import { componentsOf, verifyCertIds } from "../components/registry.js";
 
 /** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
 export interface BuildInput {
@@ -99,7 +100,9 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   };
   const secrets: Secrets = { encryptionKey: input.secrets.encryptionKey, serviceAccount: input.secrets.serviceAccount };
   const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version, secrets));
-  const etcd = pki.certs["etcd-healthcheck-client"] ? { etcd: { ca: certs("etcd-ca"), client: certs("etcd-healthcheck-client") } } : {};
+  // The component whose checks read a raft member list (etcd): its verify.sh's CA and client pair go to out/admin/etcd/.
+  const raft = componentsOf(c).find((k) => k.health?.kind === "etcd");
+  const etcd = raft ? (({ ca, client }) => ({ etcd: { ca: certs(ca), client: certs(client) } }))(verifyCertIds(raft)) : {};
   for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {

@@ -1,7 +1,8 @@
 // A real three-member etcd cluster formed from the bundles: each node's bundle is installed with install.sh --root into
 // its own root, and each member runs in its own network namespace (a veth into one bridge, 198.18.0.0/24, the range
 // reserved for such testing) with exactly the flags of its generated unit, the installed folders bind-mounted at their
-// absolute paths in a private mount namespace. etcdctl then talks to it with the bundle's own client certificates.
+// absolute paths in a private mount namespace. etcdctl then talks to it with the bundle's own client certificates, and
+// with the servers, CA and client pair each node's kube-apiserver unit names (--etcd-*), as that node's root holds them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -187,6 +188,48 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
+/** Up: a running three-member cluster from the bundles of a spec: the work folder (members' logs), out/, each node's root. */
+interface Up {
+  work: string;
+  out: string;
+  roots: string[];
+}
+
+/** bringUp: generate `spec` into a fresh work folder, lay the network, install every node's bundle with install.sh --root
+ *  into its own root, start the three members and wait until all three are healthy. Everything it makes is in `made`. */
+async function bringUp(spec: object): Promise<Up> {
+  const work = mkdtempSync(path.join(os.tmpdir(), "kubebundle-etcd-"));
+  made.dirs.push(work);
+  mkdirSync(BASE, { recursive: true });
+  made.dirs.push(BASE);
+  const specFile = path.join(work, "cluster.json");
+  writeFileSync(specFile, JSON.stringify(spec, null, 2));
+  const out = path.join(work, "out");
+  execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
+  network();
+  const roots = NODES.map((n) => {
+    const root = path.join(work, "root", n.name);
+    mkdirSync(root, { recursive: true });
+    const r = sh("bash", [path.join(out, "nodes", n.name, "install.sh"), "--root", root]);
+    assert.match(r.out, /service: untouched \(--root\)/);
+    return root;
+  });
+  NODES.forEach((n, i) => startMember(n, roots[i]!, path.join(work, `${n.name}.log`)));
+  await until("endpoint health --cluster", () => {
+    const r = ctl(out, NODES[0]!, "etcd-healthcheck-client", ["endpoint", "health", "--cluster"]);
+    return r.code === 0 && (r.out.match(/is healthy/g) ?? []).length === 3;
+  });
+  return { work, out, roots };
+}
+
+/** flagsOf: the --name=value flags of a unit's ExecStart, by name. */
+function flagsOf(unit: string): Map<string, string> {
+  return new Map(execStart(unit).slice(1).flatMap((w) => {
+    const m = /^--([a-z0-9-]+)=(.*)$/.exec(w);
+    return m ? [[m[1]!, m[2]!] as [string, string]] : [];
+  }));
+}
+
 test("three etcd members from the bundles form one cluster; separate trust refuses the cluster CA", async () => {
   const missing = whyNot();
   if (missing) {
@@ -237,11 +280,9 @@ test("three etcd members from the bundles form one cluster; separate trust refus
     const status = ctl(out, NODES[0]!, hc, ["endpoint", "status", "-w", "json"], all);
     const leaders = new Set((JSON.parse(status.out) as { Status: { leader: string } }[]).map((s) => String(s.Status.leader)));
     assert.is(leaders.size, 1, "one leader");
-    // put/get with the health-check client and with kube-apiserver's etcd client
+    // put/get with the health-check client (kube-apiserver's etcd client: the next test, which generates kube-apiserver too)
     assert.is(ctl(out, NODES[0]!, hc, ["put", "/kb/a", "one"]).code, 0);
     assert.match(ctl(out, NODES[1]!, hc, ["get", "/kb/a", "--print-value-only"]).out, /^one\n/);
-    assert.is(ctl(out, NODES[2]!, "apiserver-etcd-client", ["put", "/kb/api", "yes"]).code, 0);
-    assert.match(ctl(out, NODES[0]!, "apiserver-etcd-client", ["get", "/kb/api", "--print-value-only"]).out, /^yes\n/);
     // separate trust: the cluster CA's admin certificate is refused, and so is a client without one
     const admin = sh("ip", ["netns", "exec", NODES[0]!.ns, "env", "ETCDCTL_API=3", "etcdctl", `--endpoints=https://${NODES[0]!.ip}:2379`, "--dial-timeout=5s", "--command-timeout=5s",
       `--cacert=${path.join(out, "pki/etcd-ca.pem")}`, `--cert=${path.join(out, "pki/admin.pem")}`, `--key=${path.join(out, "pki/admin-key.pem")}`, "get", "/kb/a"], { allowFail: true });
@@ -303,6 +344,62 @@ test("three etcd members from the bundles form one cluster; separate trust refus
       const server = `nodes/${n.name}/rootfs${BASE}/cert/etcd/server.pem`;
       assert.is(after.get(server) !== before.get(server), n.name === "m2", `${server} changes only on m2`);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test("kube-apiserver's etcd flags of each node reach the cluster: its servers, CA and client do a put/get; the admin certificate is refused", async () => {
+  const missing = whyNot();
+  if (missing) {
+    console.log(`\n  skipped: etcd cluster test (kube-apiserver's etcd client): ${missing}\n`);
+    return;
+  }
+  try {
+    const up = await bringUp({
+      serviceCIDR: "10.254.0.0/16",
+      components: ["etcd", "kube-apiserver"],
+      paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
+      pki: { key: { algo: "ecdsa" } },
+      etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
+      nodes: NODES.map((n) => ({ name: n.name, ip: n.ip })),
+    });
+    const servers = NODES.map((n) => `https://${n.ip}:2379`).join(",");
+    // Each node's unit as install.sh put it under the node's root; its files read there (the unit names them at their
+    // absolute paths on the node).
+    const clients = NODES.map((n, i) => {
+      const flags = flagsOf(readFileSync(path.join(up.roots[i]!, "etc/systemd/system/kube-apiserver.service"), "utf8"));
+      const at = (flag: string) => {
+        const p = flags.get(flag);
+        assert.ok(p?.startsWith("/"), `${n.name}: --${flag}=${p}`);
+        const onRoot = path.join(up.roots[i]!, p!);
+        assert.ok(statSync(onRoot).isFile(), `${n.name}: --${flag} ${p} is installed`);
+        return onRoot;
+      };
+      assert.is(flags.get("etcd-servers"), servers, `${n.name}: --etcd-servers names every member`);
+      return { n, servers: flags.get("etcd-servers")!, ca: at("etcd-cafile"), cert: at("etcd-certfile"), key: at("etcd-keyfile") };
+    });
+    assert.is((statSync(clients[0]!.key).mode & 0o777).toString(8), "600", "the etcd client key is 0600");
+    const etcdctl = (c: (typeof clients)[number], tls: { ca: string; cert: string; key: string }, args: string[]) =>
+      sh("ip", ["netns", "exec", c.n.ns, "env", "ETCDCTL_API=3", "etcdctl", `--endpoints=${c.servers}`, "--dial-timeout=5s", "--command-timeout=10s",
+        `--cacert=${tls.ca}`, `--cert=${tls.cert}`, `--key=${tls.key}`, ...args], { allowFail: true });
+    // A round trip through every node's flags: each writes a key, the next node reads it back.
+    clients.forEach((c, i) => {
+      const put = etcdctl(c, c, ["put", `/registry/kubebundle-e2e/${c.n.name}`, `from ${c.n.name}`]);
+      assert.is(put.code, 0, `${c.n.name} put: ${put.out}`);
+      const next = clients[(i + 1) % clients.length]!;
+      const got = etcdctl(next, next, ["get", `/registry/kubebundle-e2e/${c.n.name}`, "--print-value-only"]);
+      assert.is(got.code, 0, `${next.n.name} get: ${got.out}`);
+      assert.is(got.out, `from ${c.n.name}\n`);
+    });
+    // The cluster CA's admin certificate, with the unit's own CA and servers: refused (separate trust).
+    const admin = { ca: clients[0]!.ca, cert: path.join(up.out, "admin/admin.pem"), key: path.join(up.out, "admin/admin-key.pem") };
+    const refused = etcdctl(clients[0]!, admin, ["get", "/registry/kubebundle-e2e/m1"]);
+    assert.ok(refused.code !== 0, `the admin certificate must be refused: ${refused.out}`);
+    assert.not.match(refused.out, "from m1");
+    // ...by the members' TLS (the same servers and CA just served the unit's own client).
+    const logs = () => NODES.map((n) => readFileSync(path.join(up.work, `${n.name}.log`), "utf8")).join("\n");
+    await until("a member to log the rejected admin certificate", () => /rejected connection.*(unknown authority|bad certificate|failed to verify)/.test(logs()), 15);
   } finally {
     cleanup();
   }

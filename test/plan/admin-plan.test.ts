@@ -5,9 +5,10 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { planAdmin, type AdminFile } from "../../src/plan/admin-plan.js";
 import type { Cluster } from "../../src/spec/cluster.js";
+import { rowById } from "../../src/pki/certlist.js";
 import { needTool, tmp } from "../helpers/tools.js";
 import { clusterWith, loadFixture, PEMS } from "./_specs.js";
 
@@ -170,3 +171,148 @@ timing("should use the defaults when extraArgs removes the flags", () => {
 });
 
 timing.run();
+
+// ---------------------------------------------------------------------------------------------
+const rbac = suite("planAdmin: admin/apiserver-rbac.yaml");
+
+/** withApiserver: the fixture generating every component (kube-apiserver among them), changed by `change`. */
+const withApiserver = (change: (s: any) => void = () => {}) =>
+  clusterWith("spec/valid-minimal.json", (s) => {
+    delete s.components;
+    change(s);
+  });
+const RBAC = "admin/apiserver-rbac.yaml";
+const HEALTH_URLS = ["/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz", "/readyz/*"];
+
+rbac("should be written, 0644, when kube-apiserver is generated, and not without it", () => {
+  assert.is(fileOf(withApiserver(), RBAC).mode, 0o644);
+  assert.not.ok(plan(loadFixture("spec/valid-minimal.json")).some((f) => f.path === RBAC), "kube-controller-manager alone: no RBAC manifest");
+  assert.not.ok(plan(withApiserver((s) => (s.components = ["etcd"]))).some((f) => f.path === RBAC), "etcd alone: none");
+});
+
+rbac("should say in its header to apply it once with the admin kubeconfig, and hold no secret", () => {
+  const text = textOf(withApiserver(), RBAC);
+  const header = text.split("\n").filter((l) => l.startsWith("#"));
+  assert.ok(header.length >= 3 && text.startsWith("# "), text);
+  assert.ok(header.includes("#   kubectl --kubeconfig admin/admin.kubeconfig apply -f admin/apiserver-rbac.yaml"), header.join("\n"));
+  assert.match(header.join("\n"), /apply it once/i);
+  assert.not.match(text, /PRIVATE KEY|BEGIN CERTIFICATE/);
+  // The kubeconfig and the file it names are the ones planAdmin writes, relative to out/ (where check-ha.sh runs).
+  const paths = plan(withApiserver()).map((f) => f.path);
+  assert.ok(paths.includes("admin/admin.kubeconfig") && paths.includes(RBAC));
+});
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels: Record<string, string> }; roleRef?: { apiGroup: string; kind: string; name: string }; subjects?: { apiGroup: string; kind: string; name: string }[]; rules?: { nonResourceURLs: string[]; verbs: string[] }[] };
+
+/** docsOf: the manifest's YAML documents, parsed (a YAML error fails the test). */
+function docsOf(text: string): Obj[] {
+  const docs = parseAllDocuments(text);
+  for (const d of docs) assert.equal(d.errors, [], String(d.errors));
+  return docs.map((d) => d.toJS() as Obj);
+}
+
+rbac("should bind the kubelet client to system:kubelet-api-admin and let the health-check user get the health paths only", () => {
+  const docs = docsOf(textOf(withApiserver(), RBAC));
+  assert.equal(docs.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`), [
+    "rbac.authorization.k8s.io/v1 ClusterRoleBinding kubebundle:apiserver-kubelet-client",
+    "rbac.authorization.k8s.io/v1 ClusterRole kubebundle:apiserver-healthcheck",
+    "rbac.authorization.k8s.io/v1 ClusterRoleBinding kubebundle:apiserver-healthcheck",
+  ]);
+  const [kubelet, role, binding] = docs as [Obj, Obj, Obj];
+  assert.equal(kubelet.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:kubelet-api-admin" });
+  assert.equal(kubelet.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "kube-apiserver-kubelet-client" }]);
+  assert.equal(role.rules, [{ nonResourceURLs: HEALTH_URLS, verbs: ["get"] }]);
+  assert.equal(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "kubebundle:apiserver-healthcheck" });
+  assert.equal(binding.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "kube-apiserver-healthcheck" }]);
+  for (const d of docs) assert.equal(d.metadata.labels, { "app.kubernetes.io/managed-by": "kubebundle" });
+});
+
+rbac("should match the subjects of the certificates the pki stage issues for those users", () => {
+  // The users bound are the CNs of kube-apiserver's kubelet client and health-check client rows, for every release.
+  for (const version of ["1.16.6", "1.28.0", "1.29.0", "1.36.0"]) {
+    const c = withApiserver((s) => (s.kubernetesVersion = version));
+    const docs = docsOf(textOf(c, RBAC));
+    const cn = (id: string) => rowById(id).subject(c).find(([a]) => a === "CN")?.[1];
+    assert.equal(docs.flatMap((d) => d.subjects ?? []).map((s) => s.name), [cn("apiserver-kubelet-client"), cn("kube-apiserver-healthcheck-client")], version);
+  }
+});
+
+rbac("should be read by kubectl as the same objects kubectl itself builds for them, offline", () => {
+  if (!needTool("kubectl", "reading the RBAC manifest with kubectl")) return;
+  const t = tmp("kubebundle-rbac-");
+  try {
+    const file = path.join(t.dir, "apiserver-rbac.yaml");
+    writeFileSync(file, textOf(withApiserver(), RBAC));
+    const env = { PATH: process.env.PATH, HOME: t.dir, KUBECONFIG: path.join(t.dir, "none") };
+    const kubectl = (args: string[]) => {
+      const r = spawnSync("kubectl", args, { encoding: "utf8", env, timeout: 30_000 });
+      assert.is(r.status, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
+      return r.stdout;
+    };
+    // kubectl decodes every document of the file (label --local needs no server), in order.
+    assert.is(
+      kubectl(["label", "--local", "-f", file, "kubebundle-check=1", "-o", "name"]),
+      "clusterrolebinding.rbac.authorization.k8s.io/kubebundle:apiserver-kubelet-client\nclusterrole.rbac.authorization.k8s.io/kubebundle:apiserver-healthcheck\nclusterrolebinding.rbac.authorization.k8s.io/kubebundle:apiserver-healthcheck\n",
+    );
+    // kubectl's reading of them: one indented JSON object after the other, each closed by a "}" alone on a line.
+    const ours = kubectl(["label", "--local", "-f", file, "kubebundle-check=1", "-o", "json"]).split(/(?<=^\})\n(?=\{)/m).map((j) => JSON.parse(j) as Obj);
+    assert.is(ours.length, 3);
+    // kubectl's own imperative builders (client dry run, no server) for the same role and bindings.
+    const built = [
+      ["create", "clusterrolebinding", "kubebundle:apiserver-kubelet-client", "--clusterrole=system:kubelet-api-admin", "--user=kube-apiserver-kubelet-client"],
+      ["create", "clusterrole", "kubebundle:apiserver-healthcheck", `--non-resource-url=${HEALTH_URLS.join(",")}`, "--verb=get"],
+      ["create", "clusterrolebinding", "kubebundle:apiserver-healthcheck", "--clusterrole=kubebundle:apiserver-healthcheck", "--user=kube-apiserver-healthcheck"],
+    ].map((args) => JSON.parse(kubectl([...args, "--dry-run=client", "-o", "json"])) as Obj);
+    const essence = (o: Obj) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, roleRef: o.roleRef, subjects: o.subjects, rules: o.rules });
+    assert.equal(ours.map(essence), built.map(essence));
+  } finally {
+    t.cleanup();
+  }
+});
+
+rbac.run();
+
+// ---------------------------------------------------------------------------------------------
+const ready = suite("planAdmin: check-ha.sh asks every kube-apiserver for /readyz");
+
+/** apiVars: the API_* values check-ha.sh holds, or null when it has no readiness block. */
+function apiVars(c: Cluster): Record<string, string> | null {
+  const text = textOf(c, "check-ha.sh");
+  if (!/^readonly API_ID=/m.test(text)) return null;
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n").filter((l) => l.startsWith("readonly API_"))) {
+    for (const m of line.matchAll(/(API_[A-Z_]+)='([^']*)'/g)) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+ready("should ask every node on apiServer.port with the admin files planAdmin writes, and no endpoint unless the spec sets one", () => {
+  const c = withApiserver((s) => (s.apiServer = { port: 7443 }));
+  const v = apiVars(c)!;
+  assert.equal(v, { API_ID: "kube-apiserver", API_PATH: "/readyz", API_PORT: "7443", API_ENDPOINT: "", API_ENDPOINT_HOST: "", API_ENDPOINT_PORT: "", API_CA: "admin/ca.pem", API_CERT: "admin/admin.pem", API_KEY: "admin/admin-key.pem" });
+  const files = new Map(plan(c).map((f) => [f.path, f]));
+  assert.is(files.get(v.API_CA!)!.content.toString(), PEMS.ca.cert, "the CA check-ha.sh trusts is admin/ca.pem");
+  assert.is(files.get(v.API_CERT!)!.content.toString(), PEMS.admin.cert);
+  assert.is(files.get(v.API_KEY!)!.content.toString(), PEMS.admin.key);
+  assert.match(textOf(c, "check-ha.sh"), `readonly NODES=(\n  'cp-1' '10.0.0.1'\n  'cp-2' '10.0.0.2'\n)\n`);
+});
+
+ready("should ask apiServer.endpoint too, its host and port apart, and the port the unit serves on", () => {
+  const lb = apiVars(withApiserver((s) => (s.apiServer = { endpoint: "https://10.0.0.100:8443" })))!;
+  assert.equal([lb.API_ENDPOINT, lb.API_ENDPOINT_HOST, lb.API_ENDPOINT_PORT, lb.API_PORT], ["https://10.0.0.100:8443", "10.0.0.100", "8443", "6443"]);
+  const v6 = apiVars(clusterWith("spec/valid-ipv6.json", (s) => {
+    delete s.components;
+    s.apiServer = { endpoint: "https://[fd00::100]:8443" };
+  }))!;
+  assert.equal([v6.API_ENDPOINT, v6.API_ENDPOINT_HOST, v6.API_ENDPOINT_PORT], ["https://[fd00::100]:8443", "fd00::100", "8443"]);
+  // --secure-port given in extraArgs: where the unit listens.
+  const moved = apiVars(withApiserver((s) => (s.apiServer = { port: 7443, extraArgs: { "secure-port": "7444" } })))!;
+  assert.is(moved.API_PORT, "7444");
+});
+
+ready("should have no readiness block without kube-apiserver", () => {
+  assert.is(apiVars(loadFixture("spec/valid-minimal.json")), null);
+  assert.is(apiVars(withApiserver((s) => (s.components = ["etcd", "kube-scheduler"]))), null);
+});
+
+ready.run();

@@ -1,11 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { UNIT_NAME } from "../helpers/components.js";
-import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaComponent, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
+import { handoverTimeoutSeconds, renderCheckHaScript, type CheckHaApiserver, type CheckHaComponent, type CheckHaScriptInput } from "../../src/render/check-ha-script.js";
 import { shellQuote } from "../../src/render/install-script.js";
+import { issue, realDeps, rowById, type CertRow, type Issued } from "../../src/pki/index.js";
+import { buildDn } from "../../src/pki/x509/x500.js";
+import { loadSpec } from "../../src/spec/load.js";
 import { needTool, ROOT, tmp } from "../helpers/tools.js";
 
 const FIXTURES = path.join(ROOT, "test/fixtures/ha");
@@ -832,7 +838,371 @@ render("should refuse no components, a repeated or malformed id, a unit name sys
   assert.match(renderCheckHaScript(inputFor("lease", {}, { leaseDurationSeconds: 99_990, retryPeriodSeconds: 2 })), "'99990' '2' '99999'\n");
 });
 
+// --- kube-apiserver's readiness on every node, before the leaders ---
+//
+// Stand-in API servers on 127.0.0.1-3 (one port for all, as apiServer.port) and an endpoint on 127.0.0.4, serving a
+// certificate of a CA made here; like kube-apiserver with --anonymous-auth=false they require a client certificate of
+// that CA, and like RBAC they answer /readyz to CN admin only. check-ha.sh's nodes are these addresses.
+
+const API_NODES = [
+  { name: "idc-k8s-01", ip: "127.0.0.1" },
+  { name: "idc-k8s-02", ip: "127.0.0.2" },
+  { name: "idc-k8s-03", ip: "127.0.0.3" },
+];
+const ENDPOINT_IP = "127.0.0.4";
+const NOT_READY = "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]poststarthook/start-apiserver-admission-initializer ok\nreadyz check failed\n";
+
+interface ApiPki {
+  ca: Issued;
+  otherCa: Issued;
+  admin: Issued;
+  /** A client of the CA that is not admin (the health-check user of verify.sh): the stand-ins forbid it /readyz. */
+  other: Issued;
+  server: Issued;
+}
+
+/** row: a leaf row of the certificate table with another subject, SANs and usages (the stand-ins' own certificates). */
+function row(id: string, CN: string, profile: CertRow["profile"], hosts: string[]): CertRow {
+  return { ...rowById("admin"), id, longName: id, baseName: id, profile, subject: () => buildDn([], { CN }), hosts: () => hosts };
+}
+
+async function makeApiPki(): Promise<ApiPki> {
+  const cluster = loadSpec(path.join(ROOT, "test/fixtures/spec/valid-ecdsa.json")).cluster;
+  const deps = realDeps();
+  const ca = await issue(rowById("ca"), null, cluster, deps);
+  const otherCa = await issue(rowById("ca"), null, cluster, deps);
+  const server = await issue(row("stand-in-apiserver", "kube-apiserver", ["signing", "key encipherment", "server auth"], [...API_NODES.map((n) => n.ip), ENDPOINT_IP, "localhost"]), ca, cluster, deps);
+  return {
+    ca,
+    otherCa,
+    admin: await issue(rowById("admin"), ca, cluster, deps),
+    other: await issue(row("stand-in-healthcheck", "kube-apiserver-healthcheck", ["signing", "key encipherment", "client auth"], []), ca, cluster, deps),
+    server,
+  };
+}
+
+/** StandIn: one stand-in API server: what it answers on /readyz, and the requests it got (path, client CN). */
+interface StandIn {
+  ip: string;
+  port: number;
+  mode: "ready" | "not-ready";
+  seen: { path: string; cn: string | undefined }[];
+  stop(): Promise<void>;
+}
+
+function listen(pki: ApiPki, ip: string, port: number): Promise<StandIn> {
+  const stand: StandIn = { ip, port, mode: "ready", seen: [], stop: async () => undefined };
+  const server: Server = createServer({ cert: pki.server.pem, key: pki.server.key.pem, ca: pki.ca.pem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const given = (req.socket as TLSSocket).getPeerCertificate().subject?.CN;
+    const cn = Array.isArray(given) ? given.join(",") : given;
+    const route = new URL(req.url ?? "/", "https://localhost").pathname;
+    stand.seen.push({ path: route, cn });
+    if (route !== "/readyz") res.writeHead(404).end("404 page not found");
+    else if (cn !== "admin") res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden: User "${String(cn)}" cannot get path "/readyz"`);
+    else if (stand.mode === "not-ready") res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(NOT_READY);
+    else res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok");
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, ip, () => {
+      stand.port = (server.address() as AddressInfo).port;
+      stand.stop = () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+      resolve(stand);
+    });
+  });
+}
+
+/** Servers: a stand-in on every node address (one port for all) and one on the endpoint's. */
+interface Servers {
+  port: number;
+  nodes: StandIn[];
+  endpoint: StandIn;
+  stop(): Promise<void>;
+}
+
+async function startServers(pki: ApiPki): Promise<Servers> {
+  for (let attempt = 0; ; attempt++) {
+    const first = await listen(pki, API_NODES[0]!.ip, 0);
+    const rest = await Promise.allSettled(API_NODES.slice(1).map((n) => listen(pki, n.ip, first.port)));
+    const up = [first, ...rest.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []))];
+    if (up.length === API_NODES.length) {
+      const endpoint = await listen(pki, ENDPOINT_IP, 0);
+      return { port: first.port, nodes: up, endpoint, stop: async () => void (await Promise.all([...up, endpoint].map((s) => s.stop()))) };
+    }
+    await Promise.all(up.map((s) => s.stop()));
+    if (attempt === 4) throw new Error(`no port free on every one of ${API_NODES.map((n) => n.ip).join(", ")}`);
+  }
+}
+
+/** apiInput: kube-controller-manager (Lease) and the apiserver block, with the nodes on the stand-ins' addresses. */
+function apiInput(port: number, over: Partial<CheckHaApiserver> = {}): CheckHaScriptInput {
+  return inputFor("lease", {
+    nodes: API_NODES,
+    apiserver: { id: "kube-apiserver", path: "/readyz", port, endpoint: null, caFile: "admin/ca.pem", certFile: "admin/admin.pem", keyFile: "admin/admin-key.pem", ...over },
+  });
+}
+
+/** setupApi: check-ha.sh for `input` with out/admin/ca.pem, admin.pem and admin-key.pem (the client `client`, the CA `ca`). */
+function setupApi(input: CheckHaScriptInput, pki: ApiPki, client: Issued = pki.admin, ca: Issued = pki.ca): Ha {
+  const h = setupInput(input);
+  writeFileSync(path.join(h.dir, "admin", "ca.pem"), ca.pem, { mode: 0o644 });
+  writeFileSync(path.join(h.dir, "admin", "admin.pem"), client.pem, { mode: 0o644 });
+  writeFileSync(path.join(h.dir, "admin", "admin-key.pem"), client.key.pem, { mode: 0o600 });
+  return h;
+}
+
+const api = suite("check-ha.sh: kube-apiserver ready on every node");
+let PKI: ApiPki;
+let SRV: Servers;
+/** The two HTTPS clients check-ha.sh has: curl, and openssl s_client when curl is missing. */
+const CLIENTS: [string, Record<string, string>][] = [
+  ["curl", {}],
+  ["openssl", { CHECK_HA_CURL: "no-such-curl" }],
+];
+const nodeUrl = (ip: string) => `https://${ip}:${SRV.port}/readyz`;
+/** API_KCM_BLOCK: kube-controller-manager's leader as printed when idc-k8s-01 is 127.0.0.1. */
+const API_KCM_BLOCK = KCM_BLOCK.map((l) => l.replace("(103.172.239.9)", "(127.0.0.1)"));
+const readyLines = () => API_NODES.map((n) => `ready: node ${n.name} (${n.ip}) ${nodeUrl(n.ip)}: ok`);
+
+api.before(async () => {
+  PKI = await makeApiPki();
+  SRV = await startServers(PKI);
+});
+api.after(async () => {
+  await SRV?.stop();
+});
+/** forget: every stand-in ready again, with no request seen. */
+function forget(): void {
+  for (const s of [...SRV.nodes, SRV.endpoint]) {
+    s.mode = "ready";
+    s.seen.length = 0;
+  }
+}
+api.before.each(forget);
+
+api("should ask every node's /readyz with the admin certificate, before the leaders, through curl and through openssl", async () => {
+  for (const [client, env] of CLIENTS) {
+    if (!needTool(client, `check-ha.sh's ${client} path`)) continue;
+    forget();
+    const h = setupApi(apiInput(SRV.port), PKI);
+    try {
+      const r = await runAsync(h, [], env);
+      assert.is(r.code, 0, `${client}: ${show(r)}`);
+      assert.is(r.out, ["component: kube-apiserver", ...readyLines(), "", ...API_KCM_BLOCK, ""].join("\n"), client);
+      for (const s of SRV.nodes) assert.equal(s.seen, [{ path: "/readyz", cn: "admin" }], `${client}: ${s.ip}`);
+      assert.equal(SRV.endpoint.seen, [], "no endpoint in the spec: not asked");
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+api("should exit 1 and name each node whose /readyz fails or that does not answer, and still read the leaders", async () => {
+  // idc-k8s-04's address has no server on the port.
+  const nodes = [...API_NODES.slice(0, 2), { name: "idc-k8s-04", ip: "127.0.0.5" }];
+  SRV.nodes[1]!.mode = "not-ready";
+  const why = "HTTP 500: [+]ping ok; [+]log ok; [-]etcd failed: reason withheld; [+]poststarthook/start-apiserver-admission-initializer ok; readyz check failed";
+  for (const [client, env] of CLIENTS) {
+    if (!needTool(client, `check-ha.sh's ${client} path`)) continue;
+    const h = setupApi({ ...apiInput(SRV.port), nodes }, PKI);
+    try {
+      const r = await runAsync(h, [], env);
+      assert.is(r.code, 1, `${client}: ${show(r)}`);
+      assert.match(r.out, `component: kube-apiserver\n${readyLines()[0]}\nnot ready: node idc-k8s-02 (127.0.0.2) ${nodeUrl("127.0.0.2")}: ${why}\nnot ready: node idc-k8s-04 (127.0.0.5) ${nodeUrl("127.0.0.5")}: `);
+      assert.match(r.err, `check-ha.sh: kube-apiserver: node idc-k8s-02 (127.0.0.2) is not ready: ${nodeUrl("127.0.0.2")}: ${why}\n`);
+      const refused = new RegExp(`^check-ha\\.sh: kube-apiserver: node idc-k8s-04 \\(127\\.0\\.0\\.5\\) is not ready: ${nodeUrl("127.0.0.5").replace(/\./g, "\\.")}: .*(refused|connect)`, "im");
+      assert.match(r.err, refused, `${client}: ${show(r)}`);
+      assert.not.match(r.err, "idc-k8s-01 (127.0.0.1) is not ready");
+      assert.match(r.out, [...API_KCM_BLOCK, ""].join("\n"), "the leader is still read");
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+api("should ask the endpoint's /readyz too when the spec sets one, by address or by name, and name it when it fails", async () => {
+  // localhost: a name, checked against the certificate's DNS SAN; it resolves to 127.0.0.1 (a stand-in of its own there).
+  const named = await listen(PKI, "127.0.0.1", 0);
+  try {
+    for (const [host, stand] of [[ENDPOINT_IP, SRV.endpoint], ["localhost", named]] as const) {
+      for (const [client, env] of CLIENTS) {
+        if (!needTool(client, `check-ha.sh's ${client} path`)) continue;
+        const endpoint = `https://${host}:${stand.port}`;
+        stand.mode = "ready";
+        stand.seen.length = 0;
+        const h = setupApi(apiInput(SRV.port, { endpoint }), PKI);
+        try {
+          const r = await runAsync(h, [], env);
+          assert.is(r.code, 0, `${client} ${host}: ${show(r)}`);
+          assert.match(r.out, ["component: kube-apiserver", ...readyLines(), `ready: endpoint ${endpoint}/readyz: ok`, "", ""].join("\n"));
+          assert.equal(stand.seen, [{ path: "/readyz", cn: "admin" }]);
+          stand.mode = "not-ready";
+          const bad = await runAsync(h, [], env);
+          assert.is(bad.code, 1, `${client} ${host}: ${show(bad)}`);
+          assert.match(bad.err, `check-ha.sh: kube-apiserver: endpoint is not ready: ${endpoint}/readyz: HTTP 500: [+]ping ok;`);
+          assert.not.match(bad.err, "node idc-k8s");
+        } finally {
+          h.cleanup();
+        }
+      }
+    }
+  } finally {
+    await named.stop();
+  }
+});
+
+api("should refuse a server whose certificate is not from admin/ca.pem, and report the 403 of a client that is not admin", async () => {
+  for (const [client, env] of CLIENTS) {
+    if (!needTool(client, `check-ha.sh's ${client} path`)) continue;
+    forget();
+    const wrongCa = setupApi(apiInput(SRV.port), PKI, PKI.admin, PKI.otherCa);
+    try {
+      const r = await runAsync(wrongCa, [], env);
+      assert.is(r.code, 1, `${client}: ${show(r)}`);
+      for (const n of API_NODES) assert.match(r.err, new RegExp(`node ${n.name} \\(${n.ip.replace(/\./g, "\\.")}\\) is not ready: .*(certificate|verify)`, "i"), `${client}: ${show(r)}`);
+      for (const s of SRV.nodes) assert.equal(s.seen, [], "no request reaches a server the CA does not vouch for");
+    } finally {
+      wrongCa.cleanup();
+    }
+    const notAdmin = setupApi(apiInput(SRV.port), PKI, PKI.other);
+    try {
+      const r = await runAsync(notAdmin, [], env);
+      assert.is(r.code, 1, `${client}: ${show(r)}`);
+      assert.match(r.err, `check-ha.sh: kube-apiserver: node idc-k8s-01 (127.0.0.1) is not ready: ${nodeUrl("127.0.0.1")}: HTTP 403: forbidden: User "kube-apiserver-healthcheck" cannot get path "/readyz"\n`);
+    } finally {
+      notAdmin.cleanup();
+    }
+  }
+});
+
+api("should say which credentials it cannot read, and that it has neither curl nor openssl", async () => {
+  const h = setupApi(apiInput(SRV.port), PKI);
+  try {
+    rmSync(path.join(h.dir, "admin", "admin-key.pem"));
+    const r = await runAsync(h, []);
+    assert.is(r.code, 1, show(r));
+    assert.match(r.err, `check-ha.sh: kube-apiserver: node idc-k8s-01 (127.0.0.1) is not ready: ${nodeUrl("127.0.0.1")}: cannot read ${path.join(h.dir, "admin", "admin-key.pem")}\n`);
+    writeFileSync(path.join(h.dir, "admin", "admin-key.pem"), PKI.admin.key.pem, { mode: 0o600 });
+    const none = await runAsync(h, [], { CHECK_HA_CURL: "no-such-curl", CHECK_HA_OPENSSL: "no-such-openssl" });
+    assert.is(none.code, 1, show(none));
+    assert.match(none.err, `is not ready: ${nodeUrl("127.0.0.1")}: neither no-such-curl nor no-such-openssl found\n`);
+  } finally {
+    h.cleanup();
+  }
+});
+
+api("should add the readiness of each server to the --json document, and keep every temporary folder removed", async () => {
+  SRV.nodes[2]!.mode = "not-ready";
+  const h = setupApi(apiInput(SRV.port, { endpoint: `https://${ENDPOINT_IP}:${SRV.endpoint.port}` }), PKI);
+  const tmpdir = path.join(h.dir, "scratch");
+  mkdirSync(tmpdir);
+  try {
+    const r = await runAsync(h, ["--json"], { TMPDIR: tmpdir });
+    assert.is(r.code, 1, show(r));
+    const doc = JSON.parse(r.out) as { apiserver: { component: string; path: string; ok: boolean; targets: { node: string | null; ip: string | null; url: string; ok: boolean; detail: string }[] }; components: { component: string }[] };
+    assert.equal(Object.keys(doc), ["apiserver", "components"]);
+    assert.equal([doc.apiserver.component, doc.apiserver.path, doc.apiserver.ok], ["kube-apiserver", "/readyz", false]);
+    assert.equal(
+      doc.apiserver.targets.map((t) => [t.node, t.ip, t.url, t.ok]),
+      [...API_NODES.map((n) => [n.name, n.ip, nodeUrl(n.ip), n.ip !== "127.0.0.3"]), [null, null, `https://${ENDPOINT_IP}:${SRV.endpoint.port}/readyz`, true]],
+    );
+    assert.match(doc.apiserver.targets[2]!.detail, /^HTTP 500: \[\+\]ping ok; /);
+    assert.equal(doc.components.map((c) => c.component), [KCM]);
+    assert.match(r.err, "not ready: node idc-k8s-03 (127.0.0.3)");
+    assert.equal(readdirSync(tmpdir), [], "the scratch folder is removed");
+  } finally {
+    h.cleanup();
+  }
+});
+
+api("should check etcd first, then kube-apiserver, then the leaders, each failure under its own name", async () => {
+  const etcd = { unitName: "etcd.service", clientPort: 2379, caFile: "admin/ca.pem", certFile: "admin/admin.pem", keyFile: "admin/admin-key.pem" };
+  const h = setupApi({ ...apiInput(SRV.port), etcd }, PKI);
+  try {
+    // No etcd here: a stand-in etcdctl that fails as the real one does when no member answers.
+    const bin = h.env.PATH!.split(":")[0]!;
+    writeFileSync(path.join(bin, "etcdctl"), "#!/bin/sh\necho '{\"level\":\"warn\",\"msg\":\"retrying of unary invoker failed\"}' >&2\necho 'Error: context deadline exceeded' >&2\nexit 1\n", { mode: 0o755 });
+    const r = await runAsync(h, []);
+    assert.is(r.code, 1, show(r));
+    const at = ["component: etcd", "component: kube-apiserver", readyLines()[2]!, "component: kube-controller-manager"].map((l) => r.out.indexOf(`${l}\n`));
+    assert.ok(at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1]!)), show(r));
+    assert.match(r.err, /^check-ha\.sh: etcd: member list: /m);
+    assert.not.match(r.err, "kube-apiserver:");
+  } finally {
+    h.cleanup();
+  }
+});
+
+api("should document the readiness check and its environment variables in --help", async () => {
+  const h = setupApi(apiInput(6443, { endpoint: "https://10.0.0.100:8443" }), PKI);
+  try {
+    const r = await runAsync(h, ["--help"]);
+    assert.is(r.code, 0, show(r));
+    const text = r.out.replace(/\s+/g, " ");
+    for (const s of [
+      "Before them, every time (--component does not select it; --failover stops nothing of it): kube-apiserver",
+      "GET https://<node ip>:6443/readyz on every node, and https://10.0.0.100:8443/readyz answers \"ok\"; client certificate admin/admin.pem, server checked against admin/ca.pem",
+      "CHECK_HA_CURL",
+      "CHECK_HA_OPENSSL",
+    ]) assert.ok(text.includes(s), `${s}\n${r.out}`);
+    const plain = setupInput(inputFor("lease"));
+    try {
+      const p = await runAsync(plain, ["--help"]);
+      assert.not.match(p.out, "CHECK_HA_CURL");
+      assert.not.match(p.out, "Before them");
+    } finally {
+      plain.cleanup();
+    }
+  } finally {
+    h.cleanup();
+  }
+});
+
+render("should be clean under shellcheck with the readiness check, with and without an endpoint, and alone", () => {
+  if (!needTool("shellcheck", "check-ha.sh lint")) return;
+  const nodes = [...GUIDE_NODES, { name: "cp-6", ip: "fd00::6" }];
+  const a: CheckHaApiserver = { id: "kube-apiserver", path: "/readyz", port: 6443, endpoint: null, caFile: "admin/ca.pem", certFile: "admin/admin.pem", keyFile: "admin/admin-key.pem" };
+  const etcd = { unitName: "etcd.service", clientPort: 2379, caFile: "admin/etcd/ca.pem", certFile: "admin/etcd/healthcheck-client.pem", keyFile: "admin/etcd/healthcheck-client-key.pem" };
+  for (const input of [
+    inputFor("lease", { nodes, apiserver: a }),
+    inputFor("lease", { nodes, components: TWO, apiserver: { ...a, endpoint: "https://[fd00::100]:8443" }, etcd }),
+    inputFor("lease", { nodes, components: [], apiserver: { ...a, endpoint: "https://lb.example.com" } }),
+  ]) {
+    const h = setupInput(input);
+    try {
+      const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", h.script], { encoding: "utf8" });
+      assert.is(r.status, 0, r.stdout + r.stderr);
+    } finally {
+      h.cleanup();
+    }
+  }
+});
+
+render("should split the endpoint into the host and port openssl connects to, and refuse a bad readiness check", () => {
+  const a: CheckHaApiserver = { id: "kube-apiserver", path: "/readyz", port: 6443, endpoint: null, caFile: "admin/ca.pem", certFile: "admin/admin.pem", keyFile: "admin/admin-key.pem" };
+  const text = (over: Partial<CheckHaApiserver>) => renderCheckHaScript(inputFor("lease", { apiserver: { ...a, ...over } }));
+  assert.match(text({}), "readonly API_ID='kube-apiserver' API_PATH='/readyz' API_PORT='6443'\nreadonly API_ENDPOINT='' API_ENDPOINT_HOST='' API_ENDPOINT_PORT=''\n");
+  assert.match(text({ endpoint: "https://[FD00::100]:8443/" }), "readonly API_ENDPOINT='https://[fd00::100]:8443' API_ENDPOINT_HOST='fd00::100' API_ENDPOINT_PORT='8443'\n");
+  assert.match(text({ endpoint: "https://LB.example.com" }), "readonly API_ENDPOINT='https://lb.example.com' API_ENDPOINT_HOST='lb.example.com' API_ENDPOINT_PORT='443'\n");
+  assert.match(text({ caFile: "admin dir/it's.pem" }), `API_CA=${shellQuote("admin dir/it's.pem")} `);
+  assert.not.match(renderCheckHaScript(inputFor("lease")), "API_ID");
+  for (const endpoint of ["http://10.0.0.100:8443", "https://10.0.0.100:8443/api", "https://u:p@10.0.0.100", "https://10.0.0.100?x=1", "not a url"]) {
+    assert.throws(() => text({ endpoint }), /endpoint/, endpoint);
+  }
+  assert.throws(() => text({ port: 0 }), /bad port/);
+  assert.throws(() => text({ path: "readyz" }), /bad path/);
+  assert.throws(() => text({ id: "Kube API" }), /bad component id/);
+  assert.throws(() => text({ keyFile: "" }), /empty file name/);
+  // The readiness check alone is something to check: no "no components".
+  assert.match(renderCheckHaScript(inputFor("lease", { components: [], apiserver: a })), "readonly COMPONENTS=(\n)\n");
+});
+
 leader.run();
 failover.run();
 two.run();
+api.run();
 render.run();

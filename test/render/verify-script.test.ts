@@ -13,6 +13,10 @@ import { buildKubeconfig, serializeKubeconfig } from "../../src/render/kubeconfi
 import { renderVerifyScript, type VerifyScriptInput } from "../../src/render/verify-script.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { hasTool, needTool, ROOT, tmp } from "../helpers/tools.js";
+import { kubeApiserver } from "../../src/components/kube-apiserver/index.js";
+import { planNode } from "../../src/plan/node-plan.js";
+import type { Cluster } from "../../src/spec/cluster.js";
+import { clusterWith, PEMS, SECRETS } from "../plan/_specs.js";
 
 // --- a node's files, from the generated CA: the kube-controller-manager certificate (SAN 127.0.0.1) serves
 // --- and authenticates, the admin certificate reads /metrics; a second CA stands for a wrong one.
@@ -389,5 +393,227 @@ render("should show the kubebundle version, node and defaults", () => {
   assert.match(text, "readonly UNIT='kube-controller-manager.service'\n");
 });
 
+
+// --- kube-apiserver's verify.sh: the script its node plan holds, its files moved to a test folder. It GETs /livez and
+// --- /readyz with the health-check client (no kubeconfig, no apiserver check), against a stand-in that answers as
+// --- --anonymous-auth=false and the RBAC manifest would: a client certificate of the CA, and the health paths only to
+// --- the health-check user (and admin).
+
+const KAS = kubeApiserver;
+const KAS_UNIT = "kube-apiserver.service";
+const NOT_READY = "[+]ping ok\n[+]etcd ok\n[-]poststarthook/start-apiserver-admission-initializer failed: reason withheld\nreadyz check failed\n";
+
+/** kasVerifyOf: kube-apiserver's verify.sh of a node of `c`, as planNode writes it (stand-in PEMs: the script holds none). */
+function kasVerifyOf(c: Cluster, node = c.nodes[0]!): string {
+  const f = planNode(c, node, (id) => PEMS[id as keyof typeof PEMS] ?? PEMS.ca, "0.0.0-test", SECRETS).files.find((x) => x.path.endsWith(`/${KAS.id}/verify.sh`));
+  assert.ok(f, "the node plan holds kube-apiserver's verify.sh");
+  return f!.content.toString("utf8");
+}
+
+/** moveFiles: `text` with its CA, certificate and key files set to other paths. */
+function moveFiles(text: string, files: { ca: string; cert: string; key: string }): string {
+  let out = text;
+  for (const [name, p] of [["CA_FILE", files.ca], ["CERT_FILE", files.cert], ["KEY_FILE", files.key]] as const) {
+    const line = new RegExp(`^readonly ${name}=.*$`, "m");
+    assert.match(out, line, `verify.sh sets ${name}`);
+    out = out.replace(line, `readonly ${name}=${shellQuote(p)}`);
+  }
+  return out;
+}
+
+interface KasWorld {
+  dir: string;
+  files: { ca: string; otherCa: string; hcCert: string; hcKey: string; kcmCert: string; kcmKey: string; adminCert: string; adminKey: string; systemctl: string };
+  serving: Pem;
+  ca: Pem;
+  cleanup(): void;
+}
+
+async function makeKasWorld(): Promise<KasWorld> {
+  const cluster = loadSpec(path.join(ROOT, "test/fixtures/spec/valid-ecdsa.json")).cluster;
+  const pki = await reconcilePki(cluster, new Map(), realDeps());
+  const other = await reconcilePki(cluster, new Map(), realDeps());
+  const t = tmp();
+  const dir = path.join(t.dir, "kube-apiserver node");
+  mkdirSync(dir);
+  const put = (name: string, text: string, mode = 0o600): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text, { mode });
+    return p;
+  };
+  const hc = pki.certs["kube-apiserver-healthcheck-client"]!;
+  const kcm = firstKcm(pki.certs);
+  return {
+    dir,
+    ca: pki.certs.ca!,
+    serving: pki.certs[`apiserver@${cluster.nodes[0]!.name}`]!,
+    files: {
+      ca: put("ca.pem", pki.certs.ca!.cert, 0o644),
+      otherCa: put("other-ca.pem", other.certs.ca!.cert, 0o644),
+      hcCert: put("kube-apiserver-healthcheck-client.pem", hc.cert, 0o644),
+      hcKey: put("kube-apiserver-healthcheck-client-key.pem", hc.key),
+      kcmCert: put("kube-controller-manager.pem", kcm.cert, 0o644),
+      kcmKey: put("kube-controller-manager-key.pem", kcm.key),
+      adminCert: put("admin.pem", pki.certs.admin!.cert, 0o644),
+      adminKey: put("admin-key.pem", pki.certs.admin!.key),
+      systemctl: put("systemctl", '#!/bin/sh\ncase "$1" in is-active) echo active ;; is-enabled) echo enabled ;; *) exit 1 ;; esac\n', 0o755),
+    },
+    cleanup: t.cleanup,
+  };
+}
+
+/** The stand-in kube-apiserver: its serving certificate (SAN 127.0.0.1), /livez and /readyz for the health-check user and
+ *  admin (403 for any other user), /readyz a 500 while `notReady`; /metrics for admin. */
+async function startKas(w: KasWorld) {
+  const state = { notReady: false, seen: [] as { path: string; cn: string }[] };
+  const HEALTH_USERS = new Set(["kube-apiserver-healthcheck", "admin"]);
+  const server = createServer({ cert: w.serving.cert, key: w.serving.key, ca: w.ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const given = (req.socket as TLSSocket).getPeerCertificate().subject?.CN;
+    const cn = String(given);
+    const route = new URL(req.url ?? "/", "https://localhost").pathname;
+    state.seen.push({ path: route, cn });
+    if (route === "/livez" || route === "/readyz") {
+      if (!HEALTH_USERS.has(cn)) res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden: User "${cn}" cannot get path "${route}"`);
+      else if (route === "/readyz" && state.notReady) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(NOT_READY);
+      else res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok");
+    } else if (route === "/metrics" && cn === "admin") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end("# HELP apiserver_request_total Counter of apiserver requests\n# TYPE apiserver_request_total counter\napiserver_request_total{code=\"200\"} 7\n");
+    } else {
+      res.writeHead(404).end("404 page not found");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { state, port, stop };
+}
+
+const kas = suite("verify.sh of kube-apiserver");
+let KW: KasWorld;
+let KS: Awaited<ReturnType<typeof startKas>>;
+let KAS_SCRIPT: string;
+let KAS_ENV: Record<string, string>;
+const KAS_CLIENTS: [string, Record<string, string>][] = [
+  ["curl", {}],
+  ["openssl", { KCM_VERIFY_CURL: "no-such-curl" }],
+];
+
+/** kasScript: the planned verify.sh with these files, written to the world's folder. */
+function kasScript(name: string, files: { ca: string; cert: string; key: string }): string {
+  const p = path.join(KW.dir, name);
+  writeFileSync(p, moveFiles(kasVerifyOf(clusterWith("spec/valid-minimal.json", (s) => delete s.components)), files), { mode: 0o755 });
+  return p;
+}
+
+kas.before(async () => {
+  KW = await makeKasWorld();
+  KS = await startKas(KW);
+  KAS_SCRIPT = kasScript("verify.sh", { ca: KW.files.ca, cert: KW.files.hcCert, key: KW.files.hcKey });
+  KAS_ENV = { KCM_VERIFY_HOST: "127.0.0.1", KCM_VERIFY_PORT: String(KS.port), KCM_VERIFY_SYSTEMCTL: KW.files.systemctl };
+});
+kas.after(async () => {
+  await KS?.stop().catch(() => undefined);
+  KW?.cleanup();
+});
+kas.before.each(() => {
+  KS.state.notReady = false;
+  KS.state.seen.length = 0;
+});
+
+kas("should be the row's checks: /livez and /readyz with the health-check client, no kubeconfig, and clean under shellcheck", () => {
+  const c = clusterWith("spec/valid-minimal.json", (s) => delete s.components);
+  const text = kasVerifyOf(c);
+  assert.match(text, "readonly HEALTH_PATHS=('/livez' '/readyz')\n");
+  assert.match(text, `readonly UNIT='${KAS_UNIT}'\n`);
+  assert.match(text, `readonly NODE_IP='${c.nodes[0]!.ip}'\nreadonly SECURE_PORT='6443'\n`);
+  assert.match(text, /^readonly CERT_FILE='\/etc\/kubernetes\/cert\/kube-apiserver-healthcheck-client\.pem'$/m);
+  assert.match(text, /^readonly KEY_FILE='\/etc\/kubernetes\/cert\/kube-apiserver-healthcheck-client-key\.pem'$/m);
+  assert.match(text, /^readonly CA_FILE='\/etc\/kubernetes\/cert\/ca\.pem'$/m);
+  for (const absent of ["KUBECONFIG_FILE", "KUBECTL", "check_apiserver", "kubeconfig"]) assert.not.match(text, absent, `no ${absent} in kube-apiserver's verify.sh`);
+  if (!needTool("shellcheck", "verify.sh lint")) return;
+  const v6 = clusterWith("valid-ipv6.json", (s) => delete s.components);
+  for (const [name, script] of [["v4", text], ["v6", kasVerifyOf(v6, v6.nodes[1])]] as const) {
+    const p = path.join(KW.dir, `lint-${name}.sh`);
+    writeFileSync(p, script, { mode: 0o755 });
+    const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", p], { encoding: "utf8" });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+  }
+});
+
+kas("should pass livez and readyz, each asked with the health-check client, through curl and through openssl", async () => {
+  for (const [client, env] of KAS_CLIENTS) {
+    if (!needTool(client, `verify.sh's ${client} path`)) continue;
+    KS.state.seen.length = 0;
+    const r = await runAsync(KAS_SCRIPT, ["--admin-cert", KW.files.adminCert, "--admin-key", KW.files.adminKey], { ...KAS_ENV, ...env }, KW.dir);
+    assert.is(r.code, 0, `${client}: ${show(r)}`);
+    const l = lines(r);
+    assert.equal(Object.keys(l), ["unit-active", "unit-enabled", "listening", "livez", "readyz", "metrics"], show(r));
+    for (const c of Object.keys(l)) assert.is(l[c]!.status, "PASS", `${client} ${c}: ${show(r)}`);
+    assert.is(l.livez!.detail, `https://127.0.0.1:${KS.port}/livez: ok`);
+    assert.is(l.readyz!.detail, `https://127.0.0.1:${KS.port}/readyz: ok`);
+    assert.match(l.metrics!.detail, "HTTP 200, 1 metric families");
+    assert.equal(KS.state.seen, [
+      { path: "/livez", cn: "kube-apiserver-healthcheck" },
+      { path: "/readyz", cn: "kube-apiserver-healthcheck" },
+      { path: "/metrics", cn: "admin" },
+    ]);
+    assert.not.match(r.out, /apiserver:/);
+    assert.match(r.out, /^verify\.sh: node cp-1: 6 passed, 0 failed, 0 skipped$/m);
+  }
+});
+
+kas("should fail readyz on a 500 with the failed checks, pass livez, and exit 1", async () => {
+  KS.state.notReady = true;
+  for (const [client, env] of KAS_CLIENTS) {
+    if (!needTool(client, `verify.sh's ${client} path`)) continue;
+    const r = await runAsync(KAS_SCRIPT, [], { ...KAS_ENV, ...env }, KW.dir);
+    assert.is(r.code, 1, `${client}: ${show(r)}`);
+    const l = lines(r);
+    assert.equal(l.livez, { status: "PASS", detail: `https://127.0.0.1:${KS.port}/livez: ok` });
+    assert.equal(l.readyz, {
+      status: "FAIL",
+      detail: `https://127.0.0.1:${KS.port}/readyz: HTTP 500: [+]ping ok; [+]etcd ok; [-]poststarthook/start-apiserver-admission-initializer failed: reason withheld; readyz check failed`,
+    }, `${client}: ${show(r)}`);
+    assert.match(r.out, /: 4 passed, 1 failed, 1 skipped$/m);
+  }
+  const json = await runAsync(KAS_SCRIPT, ["--json"], KAS_ENV, KW.dir);
+  assert.is(json.code, 1, show(json));
+  const doc = JSON.parse(json.out) as { check: string; status: string }[];
+  assert.equal(doc.map((d) => `${d.check} ${d.status}`), ["unit-active pass", "unit-enabled pass", "listening pass", "livez pass", "readyz fail", "metrics skip"]);
+});
+
+kas("should fail both health paths with the 403 when the certificate is not the health-check user's, and on a server the CA does not vouch for", async () => {
+  const kcm = kasScript("verify-kcm-client.sh", { ca: KW.files.ca, cert: KW.files.kcmCert, key: KW.files.kcmKey });
+  const r = await runAsync(kcm, [], KAS_ENV, KW.dir);
+  assert.is(r.code, 1, show(r));
+  for (const p of ["livez", "readyz"]) {
+    assert.equal(lines(r)[p], { status: "FAIL", detail: `https://127.0.0.1:${KS.port}/${p}: HTTP 403: forbidden: User "system:kube-controller-manager" cannot get path "/${p}"` });
+  }
+  const wrong = kasScript("verify-other-ca.sh", { ca: KW.files.otherCa, cert: KW.files.hcCert, key: KW.files.hcKey });
+  for (const [client, env] of KAS_CLIENTS) {
+    if (!needTool(client, `verify.sh's ${client} path`)) continue;
+    KS.state.seen.length = 0;
+    const w = await runAsync(wrong, [], { ...KAS_ENV, ...env }, KW.dir);
+    assert.is(w.code, 1, show(w));
+    for (const p of ["livez", "readyz"]) assert.match(lines(w)[p]!.detail, /certificate|verify/i, `${client}: ${show(w)}`);
+    assert.equal(KS.state.seen, [], "no request reaches a server the CA does not vouch for");
+  }
+});
+
+kas("should list only its own checks in --help: no apiserver check, no kubectl", async () => {
+  const r = await runAsync(KAS_SCRIPT, ["--help"], {}, KW.dir);
+  assert.is(r.code, 0, show(r));
+  assert.match(r.out, /^ {2}livez {10}GET https:\/\/<host>:<port>\/livez answers "ok"/m);
+  assert.match(r.out, /^ {2}readyz {9}GET https:\/\/<host>:<port>\/readyz answers "ok"/m);
+  assert.match(r.out, "client certificate /");
+  assert.not.match(r.out, "KCM_VERIFY_KUBECTL");
+  assert.not.match(r.out, /^ {2}apiserver /m);
+});
+
 vs.run();
+kas.run();
 render.run();

@@ -3,7 +3,7 @@
 import type { Component } from "../component.js";
 import { APISERVER, APISERVER_BUILTIN } from "./flags.js";
 import { APISERVER_FILES, APISERVER_ID } from "./files.js";
-import { APISERVER_CERTS } from "./certs.js";
+import { APISERVER_CERTS, rbacObjects } from "./certs.js";
 import { KNOWN_FLAGS } from "./known-flags.js";
 
 export const kubeApiserver = {
@@ -27,8 +27,10 @@ export const kubeApiserver = {
   flags: APISERVER,
   builtin: APISERVER_BUILTIN,
   // /livez and /readyz with the health-check client: --anonymous-auth=false refuses anonymous probes, and the client's
-  // only permission is `get` on the health paths (the RBAC manifest in out/admin/).
-  health: { kind: "healthz", paths: ["/livez", "/readyz"] },
+  // only permission is `get` on the health paths (the RBAC manifest in out/admin/). check-ha.sh asks every node's /readyz,
+  // and the endpoint's when there is one, with the admin credentials of the admin host.
+  health: { kind: "healthz", paths: ["/livez", "/readyz"], everyNode: { path: "/readyz", endpoint: (c) => c.spec.apiServer.endpoint ?? null } },
   verifyFiles: { ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" },
   rollout: { allAtOnceOnNewCluster: false, gate: { kind: "https", path: "/readyz", ca: "ca-cert", cert: "kas-healthcheck-cert", key: "kas-healthcheck-key" } },
+  adminManifest: { file: "apiserver-rbac.yaml", about: "the RBAC objects kube-apiserver's client identities need (its kubelet client, the health-check user)", objects: () => rbacObjects() },
 } as const satisfies Component;
