@@ -162,6 +162,31 @@ change("should re-issue only the moved node's certificates when a node IP change
   });
 });
 
+change("should remove the admin files of a component no longer generated (recorded in manifest.json outputs), and refuse an outputs path outside admin/ or ansible/", async () => {
+  await withTmp(async (t) => {
+    const out = path.join(t.dir, "out");
+    assert.is((await cli("generate", ecdsaSpec(t.dir), "--out", out, "--quiet")).code, 0);
+    for (const f of ["admin/apiserver-rbac.yaml", "admin/etcd/ca.pem", "ansible/site.yml", "check-ha.sh"]) assert.ok(existsSync(path.join(out, f)), f);
+    const outputs = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).outputs as string[];
+    assert.ok(outputs.includes("admin/apiserver-rbac.yaml") && outputs.includes("check-ha.sh"));
+    writeFileSync(path.join(out, "admin", "mine.txt"), "the user's own file\n");
+    const kubeOnly = ecdsaSpec(t.dir, (s) => (s.components = ["kube-controller-manager", "kube-scheduler"]));
+    const r = await cli("generate", kubeOnly, "--out", out, "--quiet");
+    assert.is(r.code, 0, r.err);
+    for (const f of ["admin/apiserver-rbac.yaml", "admin/etcd/ca.pem", "admin/etcd/healthcheck-client-key.pem"]) assert.not.ok(existsSync(path.join(out, f)), `${f} removed`);
+    for (const f of ["admin/admin.kubeconfig", "check-ha.sh", "ansible/site.yml", "admin/mine.txt"]) assert.ok(existsSync(path.join(out, f)), `${f} kept`);
+    // A hand-edited outputs path that would reach outside admin/ and ansible/ is refused before anything is written.
+    const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+    m.outputs = [...m.outputs, "admin/../pki/ca-key.pem"];
+    writeFileSync(path.join(out, "manifest.json"), JSON.stringify(m, null, 2));
+    const before = snapshot(out);
+    const bad = await cli("generate", kubeOnly, "--out", out, "--quiet");
+    assert.is(bad.code, 2, bad.err);
+    assert.match(bad.err, /\/outputs\/\d+: "admin\/\.\.\/pki\/ca-key\.pem" is not a path under admin\/ or ansible\//);
+    assert.equal(snapshot(out), before);
+  });
+});
+
 change("should leave every other node's bundle byte-identical when a node is added or removed, and drop a removed node's certificate", async () => {
   await withTmp(async (t) => {
     const out = path.join(t.dir, "out");

@@ -118,3 +118,12 @@ export const featureGates: Rule = (s, out) => {
     }
   }
 };
+
+/** securePortArg: --secure-port in apiServer.extraArgs must be apiServer.port: every kubeconfig, the rollout and the checks
+ *  dial apiServer.port, so a unit listening elsewhere would be unreachable to them. */
+export const securePortArg: Rule = (s, out) => {
+  const value = extraArgsOf(s)?.["secure-port"];
+  const port = apiOf(s)?.port ?? 6443;
+  if (!str(value) || String(port) === value) return;
+  out.push(err(extraArgPointer(APISERVER, "secure-port"), `--secure-port=${value} differs from apiServer.port ${String(port)}, which every kubeconfig and check dials: set apiServer.port instead`));
+};

@@ -190,8 +190,8 @@ function unknownNames(k: Component, v: KubeVersion, args: Record<string, string 
   return out;
 }
 
-/** ports: each component's effective secure port (extraArgs "secure-port" over securePort; null: its built-in default) must
- *  not be the apiserver's. */
+/** ports: each other component's effective secure port (extraArgs "secure-port" over securePort; null: its built-in
+ *  default) must not be the apiserver's. */
 export const ports: Rule = (s, out) => {
   for (const k of componentsOfSpec(s)) componentPorts(k, s, out);
 };
@@ -200,7 +200,8 @@ function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
   const extraArgPointer = (flag: string) => pointerIn(k, flag);
   const api = isObj(s.apiServer) ? s.apiServer.port : undefined;
   const cm = sectionOf(s, k);
-  if (typeof api !== "number" || !cm || !k.builtin) return;
+  // kube-apiserver's own port is apiServer.port (its --secure-port must equal it: apiserver-rules.ts securePortArg).
+  if (typeof api !== "number" || !cm || !k.builtin || k.section === "apiServer") return;
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;
   const clash = `both listen on every node`;
   if (str(given)) {

@@ -103,7 +103,8 @@ export async function buildTree(input: BuildInput): Promise<Built> {
   // The component whose checks read a raft member list (etcd): its verify.sh's CA and client pair go to out/admin/etcd/.
   const raft = componentsOf(c).find((k) => k.health?.kind === "etcd");
   const etcd = raft ? (({ ca, client }) => ({ etcd: { ca: certs(ca), client: certs(client) } }))(verifyCertIds(raft)) : {};
-  for (const f of [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)]) tree.set(f.path, { mode: f.mode, content: f.content });
+  const others = [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)];
+  for (const f of others) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {
     for (const f of plan.files) tree.set(`nodes/${plan.node.name}/${f.path}`, { mode: f.mode, content: f.content });
@@ -122,6 +123,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     inputs: { digest: "", renewBy, tree: "" },
     certificates,
     secrets: input.secrets.records,
+    outputs: others.map((f) => f.path).sort(byteOrder),
     warnings: [],
     nodes,
   };

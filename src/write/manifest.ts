@@ -39,6 +39,9 @@ export interface Manifest {
   certificates: (CertSummary & { renewAfter: string })[];
   /** The secrets of out/pki that are not certificates: id, file and a fingerprint, never the secret (src/pki/secrets.ts). */
   secrets: SecretRecord[];
+  /** The other files the run wrote (admin/, ansible/, check-ha.sh), so that the next run removes those it no longer
+   *  writes (admin/apiserver-rbac.yaml once kube-apiserver is no longer generated). */
+  outputs: string[];
   /** The spec's warnings (no file name: the same spec gives the same manifest wherever it is run). */
   warnings: { pointer: string; message: string; hint?: string; line?: number; col?: number }[];
   nodes: { name: string; ip: string; bundle: BundleFacts; files: ManifestFile[] }[];
@@ -75,6 +78,7 @@ export function writtenBy(m: Partial<Manifest> | undefined): Set<string> {
     out.add(`pki/${c.file}`);
     out.add(`pki/${c.file.replace(/\.pem$/, "-key.pem")}`);
   }
+  for (const p of m?.outputs ?? []) out.add(p);
   // A secret's files: the key file recorded, and sa.pub beside sa.key.
   for (const s of m?.secrets ?? []) {
     out.add(`pki/${s.file}`);
@@ -116,9 +120,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** OUTPUT_PATH: what `outputs` may name (anything else would let a hand-edited manifest remove a file of the user's). */
+const OUTPUT_PATH = /^(?:(?:admin|ansible)\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*|check-ha\.sh)$/;
+
 /** FIELDS: the shape of each manifest field that a run reads back ("s" string, "n" number, "o" object; "?" optional). */
 const FIELDS = {
-  top: { version: "s?", inputs: "o?", nodes: "a", certificates: "a", secrets: "a?", warnings: "a?" },
+  top: { version: "s?", inputs: "o?", nodes: "a", certificates: "a", secrets: "a?", outputs: "a?", warnings: "a?" },
   node: { name: "s", ip: "s", files: "a", bundle: "o" },
   file: { path: "s" },
   bundle: { file: "s", size: "n", sha256: "s", contentSha256: "s" },
@@ -170,6 +177,9 @@ function manifestProblem(m: Record<string, unknown>): { pointer: string; message
           const file = (x as { file: string }).file;
           return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(file) ? undefined : { pointer: `${at}/file`, message: `${JSON.stringify(file)} is not a file name in out/pki` };
         })
+      : undefined) ??
+    (m.outputs !== undefined
+      ? first(m.outputs, "/outputs", (x, at) => (typeof x === "string" && OUTPUT_PATH.test(x) && !x.split("/").includes("..") ? undefined : { pointer: at, message: `${JSON.stringify(x)} is not a path under admin/ or ansible/, or check-ha.sh` }))
       : undefined) ??
     (m.warnings !== undefined ? first(m.warnings, "/warnings", (w, at) => shapeProblem(w, at, FIELDS.warning)) : undefined)
   );

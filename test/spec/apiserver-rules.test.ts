@@ -23,6 +23,15 @@ test("should default clusterDomain, extraSANs, the NodePort range, aescbc encryp
   assert.equal(c.spec.apiServer.extraArgs, {});
 });
 
+test("should refuse an apiServer.extraArgs secure-port other than apiServer.port (every kubeconfig and check dials that)", () => {
+  const [p, ...rest] = errors({ apiServer: { port: 6443, extraArgs: { "secure-port": "7443" } } });
+  assert.equal(rest, []);
+  assert.is(p!.pointer, "/apiServer/extraArgs/secure-port");
+  assert.match(p!.message, /--secure-port=7443 differs from apiServer\.port 6443.*set apiServer\.port instead/);
+  assert.equal(errors({ apiServer: { port: 7443, extraArgs: { "secure-port": "7443" } } }), []);
+  assert.equal(errors({ components: ["etcd"], apiServer: { extraArgs: { "secure-port": "7443" } } }), [], "unread without kube-apiserver");
+});
+
 test("should refuse a clusterDomain with a trailing dot, offering it without, and an upper-case one", () => {
   const [p, ...rest] = errors({ clusterDomain: "cluster.local." });
   assert.equal(rest, [], "one message, not the schema's too");

@@ -131,7 +131,7 @@ const CASES: [string, string, RegExp, string?][] = [
   ["invalid-expiry-zero.json", "/pki/expiry", /^"0h" must be longer than zero$/],
   ["invalid-expiry-huge.json", "/pki/expiry", /"99999999999999999999h"/],
   ["invalid-path-bin-is-kubeconfig.json", "/paths/binDir", /etcd binary \/etc\/kubernetes\/kube-controller-manager\.kubeconfig\/etcd inside the file \/etc\/kubernetes\/kube-controller-manager\.kubeconfig/],
-  ["invalid-path-inside-binary.json", "/paths/binDir", /binary \/opt\/k8s\/bin\/kube-controller-manager .*\/opt\/k8s\/bin\/kube-controller-manager\/kube-controller-manager\.kubeconfig/],
+  ["invalid-path-inside-binary.json", "/paths/binDir", /binary \/opt\/k8s\/bin\/kube-controller-manager a folder holding \/opt\/k8s\/bin\/kube-controller-manager\/[a-z-]+\.(kubeconfig|yaml)/],
   ["invalid-path-bin-is-workdir.json", "/paths/binDir", /binary \/data\/k8s\/k8s\/kube-controller-manager .*working folder/],
   ["invalid-extra-arg-resource-lock.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /--leader-elect-resource-lock=endpoints is refused from Kubernetes 1\.24 \(target 1\.24\).*use leases/, "leases"],
   ["invalid-extra-arg-resource-lock-hybrid.json", "/controllerManager/extraArgs/leader-elect-resource-lock", /--leader-elect-resource-lock=endpointsleases is refused from Kubernetes 1\.27 \(target 1\.27\).*use leases/, "leases"],
