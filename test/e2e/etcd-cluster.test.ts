@@ -243,7 +243,7 @@ test("three etcd members from the bundles form one cluster; separate trust refus
   try {
     const spec = {
       serviceCIDR: "10.254.0.0/16",
-      components: ["etcd", "kube-apiserver"],
+      components: ["etcd"],
       paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
       pki: { key: { algo: "ecdsa" } },
       etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
@@ -326,8 +326,7 @@ test("three etcd members from the bundles form one cluster; separate trust refus
     } finally {
       ssh.stop();
     }
-    // generate again: nothing changes; change one node's IP: only its etcd certificates (and its apiserver serving
-    // certificate) and every --initial-cluster change
+    // generate again: nothing changes; change one node's IP: only its etcd certificates and every --initial-cluster change
     const before = snapshot(out);
     execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
     assert.equal(snapshot(out), before, "out/ is byte-identical");
@@ -336,7 +335,7 @@ test("three etcd members from the bundles form one cluster; separate trust refus
     execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
     const after = snapshot(out);
     const changedPki = [...after.keys()].filter((k) => k.startsWith("pki/") && after.get(k) !== before.get(k)).sort();
-    assert.equal(changedPki, ["pki/apiserver-m2-key.pem", "pki/apiserver-m2.pem", "pki/etcd-peer-m2-key.pem", "pki/etcd-peer-m2.pem", "pki/etcd-server-m2-key.pem", "pki/etcd-server-m2.pem"]);
+    assert.equal(changedPki, ["pki/etcd-peer-m2-key.pem", "pki/etcd-peer-m2.pem", "pki/etcd-server-m2-key.pem", "pki/etcd-server-m2.pem"]);
     for (const n of NODES) {
       const unit = `nodes/${n.name}/rootfs/etc/systemd/system/etcd.service`;
       assert.ok(after.get(unit) !== before.get(unit), `${unit} changes (--initial-cluster)`);
