@@ -177,7 +177,8 @@ test("--uninstall --only removes that component's files, keeps shared files anot
   const all = json(["--root", root]);
   const [first, second] = [IDS[0]!, IDS[1]!];
   const own = (id: string) => filesOf(all, id).filter((f) => IDS.filter((o) => o !== id).every((o) => !filesOf(all, o).includes(f)));
-  const shared = filesOf(all, second).filter((f) => filesOf(all, first).includes(f));
+  // Files of the second component that another installed one reads too (every component is installed here).
+  const shared = filesOf(all, second).filter((f) => IDS.some((o) => o !== second && filesOf(all, o).includes(f)));
   // An edited file of the second component: kept (it is not what this bundle installed).
   const edited = own(second).find((f) => f.endsWith(".kubeconfig") || f.endsWith(".yaml"))!;
   appendFileSync(root + edited, "# local edit\n");
