@@ -134,6 +134,7 @@ async function resolveRunSecrets(cluster: Cluster, previous: PkiFiles, pki: PkiR
       keyType: specKeyType(cluster.key),
       caKeyPem: pki.certs["ca"]!.key,
       encryption: files.some((f) => f.kind === "secret-config"),
+      provider: cluster.spec.apiServer.encryption.provider,
       serviceAccount: files.some((f) => f.content.from === "secret"),
     },
     recordedSecrets(prev),

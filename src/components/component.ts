@@ -7,6 +7,7 @@ import type { KnownFlag } from "./known-flags.js";
 import type { FileKind, HasPaths } from "./layout.js";
 import type { Spec } from "../spec/schema.js";
 import type { Usage } from "../pki/x509/usages.js";
+import type { EncryptionProvider } from "./kube-apiserver/config.js";
 
 /** Section: a spec section holding a component's settings and `extraArgs`. */
 export type Section = NonNullable<{ [K in keyof Spec]-?: Spec[K] extends { extraArgs?: unknown } ? K : never }[keyof Spec]>;
@@ -32,6 +33,8 @@ export type Content =
 export interface Secrets {
   /** The encryption-at-rest key, base64 of 32 bytes; null when the run made none (kube-apiserver not generated). */
   encryptionKey: string | null;
+  /** The providers earlier runs encrypted with, newest first, that the encryption configuration keeps for reading. */
+  previousProviders: readonly EncryptionProvider[];
   /** The service-account key pair, PEM; empty when no generated component uses it. */
   serviceAccount: { keyPem: string; pubPem: string };
 }

@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 import path from "node:path";
 import { InputError } from "../errors.js";
-import { ENCRYPTION_KEY_BYTES } from "../components/kube-apiserver/config.js";
+import { ENCRYPTION_KEY_BYTES, isEncryptionProvider, type EncryptionProvider } from "../components/kube-apiserver/config.js";
 import { keyTypeName, keyTypeOf, newKeyObject, sameKeyType, type KeyType } from "./keys.js";
 import type { PkiEvent } from "./reconcile.js";
 import { pkiPath, type PkiFiles } from "./state.js";
@@ -22,6 +22,8 @@ export interface RecordedSecret {
   id?: unknown;
   file?: unknown;
   sha256?: unknown;
+  /** For the encryption key: the providers the configurations held, newest first. */
+  providers?: unknown;
 }
 
 /** SecretRecord: what the manifest keeps of a secret: no secret, only its id, file and fingerprint. */
@@ -29,6 +31,8 @@ export interface SecretRecord {
   id: string;
   file: string;
   sha256: string;
+  /** For the encryption key: the providers its configuration holds, the one that encrypts first. */
+  providers?: EncryptionProvider[];
 }
 
 /** SecretsInput: what the secrets depend on. `caKeyPem` is the cluster CA's key, the service-account key with `single`. */
@@ -40,6 +44,8 @@ export interface SecretsInput {
   caKeyPem: string;
   /** False when kube-apiserver is not generated: no encryption key is needed (an existing one is still kept). */
   encryption: boolean;
+  /** apiServer.encryption.provider: the provider that encrypts. */
+  provider: EncryptionProvider;
   /** False when no generated component signs or verifies service-account tokens: no pair is made (a stored one is kept). */
   serviceAccount: boolean;
 }
@@ -56,6 +62,8 @@ export interface SecretsResult {
   files: PkiFiles;
   /** base64 of the 32-byte key (what encryption-config.yaml holds); null when none is needed or kept. */
   encryptionKey: string | null;
+  /** The providers earlier runs encrypted with (newest first, not the current one), kept in the configuration for reading. */
+  previousProviders: EncryptionProvider[];
   serviceAccount: { keyPem: string; pubPem: string; fingerprint: string };
   events: PkiEvent[];
   warnings: string[];
@@ -97,17 +105,36 @@ function lostEncryptionKey(previous: PkiFiles): InputError {
   );
 }
 
-/** resolveEncryptionKey: the stored key (kept byte for byte), else a new one unless the last run recorded one. */
+/** changedEncryptionKey: the refusal for a key file whose bytes are not the key the last run wrote. */
+function changedEncryptionKey(previous: PkiFiles): InputError {
+  const file = pkiPath(previous, SECRET_FILES.encryptionKey);
+  const out = path.dirname(path.dirname(file));
+  return new InputError(
+    "pki-state-changed",
+    `${file}: not the encryption key the last run wrote (its sha256 differs from the one ${path.join(out, "manifest.json")} records). ` +
+      `Every node would get it as the only key, and the Secrets the cluster stored with the old one would be unreadable. ` +
+      `Restore the key from the backup of out/pki; if this key is the one the cluster's Secrets are encrypted with, remove the encryption-key entry of "secrets" in manifest.json`,
+  );
+}
+
+/** resolveEncryptionKey: the stored key (kept byte for byte; refused when it is not the one the last run recorded), else a
+ *  new one unless the last run recorded one; the providers earlier runs recorded are kept for reading. */
 function resolveEncryptionKey(previous: PkiFiles, input: SecretsInput, recorded: readonly RecordedSecret[], deps: SecretsDeps, out: SecretsResult): void {
   const name = SECRET_FILES.encryptionKey;
   const stored = previous.get(name);
   const id = SECRET_IDS.encryptionKey;
+  const before = recorded.find((r) => r?.id === id);
   if (stored !== undefined) {
     const key = readEncryptionKey(stored, pkiPath(previous, name));
+    if (typeof before?.sha256 === "string" && before.sha256 !== sha256(stored)) throw changedEncryptionKey(previous);
+    // Providers of earlier runs stay in the configuration, for reading the Secrets they encrypted.
+    const history = Array.isArray(before?.providers) ? before.providers.filter(isEncryptionProvider) : [];
+    out.previousProviders = [...new Set(history)].filter((p) => p !== input.provider);
     out.files.set(name, stored);
     out.encryptionKey = key;
-    out.events.push({ id, action: "reused", detail: `${name}: ${ENCRYPTION_KEY_BYTES}-byte key` });
-    out.records.push({ id, file: name, sha256: sha256(stored) });
+    const kept = out.previousProviders.length ? `; Secrets written with ${out.previousProviders.join(", ")} stay readable (kept for decryption)` : "";
+    out.events.push({ id, action: "reused", detail: `${name}: ${ENCRYPTION_KEY_BYTES}-byte key, ${input.provider}${kept}` });
+    out.records.push({ id, file: name, sha256: sha256(stored), providers: [input.provider, ...out.previousProviders] });
     return;
   }
   if (recorded.some((r) => r?.id === id)) throw lostEncryptionKey(previous);
@@ -117,7 +144,7 @@ function resolveEncryptionKey(previous: PkiFiles, input: SecretsInput, recorded:
   out.files.set(name, text);
   out.encryptionKey = key;
   out.events.push({ id, action: "created", reason: "missing", detail: `new ${ENCRYPTION_KEY_BYTES}-byte key in ${name}: back up out/pki, the cluster's Secrets cannot be read without it` });
-  out.records.push({ id, file: name, sha256: sha256(text) });
+  out.records.push({ id, file: name, sha256: sha256(text), providers: [input.provider] });
 }
 
 /** readPrivate, readPublic: a stored key file as a node key; InputError naming the file otherwise. */
@@ -202,7 +229,7 @@ async function resolveServiceAccount(previous: PkiFiles, input: SecretsInput, re
  *  SECRET_FILE_NAMES) and the secrets the last run's manifest recorded. Throws InputError for a lost encryption key or a
  *  damaged secret file; nothing is written. */
 export async function resolveSecrets(previous: PkiFiles, input: SecretsInput, recorded: readonly RecordedSecret[] = [], deps: SecretsDeps = realSecretsDeps()): Promise<SecretsResult> {
-  const out: SecretsResult = { files: new Map(), encryptionKey: null, serviceAccount: { keyPem: "", pubPem: "", fingerprint: "" }, events: [], warnings: [], records: [] };
+  const out: SecretsResult = { files: new Map(), encryptionKey: null, previousProviders: [], serviceAccount: { keyPem: "", pubPem: "", fingerprint: "" }, events: [], warnings: [], records: [] };
   resolveEncryptionKey(previous, input, recorded, deps, out);
   await resolveServiceAccount(previous, input, recorded, deps, out);
   return out;

@@ -98,7 +98,7 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
     return pair;
   };
-  const secrets: Secrets = { encryptionKey: input.secrets.encryptionKey, serviceAccount: input.secrets.serviceAccount };
+  const secrets: Secrets = { encryptionKey: input.secrets.encryptionKey, previousProviders: input.secrets.previousProviders, serviceAccount: input.secrets.serviceAccount };
   const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version, secrets));
   // The component whose checks read a raft member list (etcd): its verify.sh's CA and client pair go to out/admin/etcd/.
   const raft = componentsOf(c).find((k) => k.health?.kind === "etcd");

@@ -13,7 +13,7 @@ import { readPkiDir, type PkiFiles } from "../../src/pki/state.js";
 import { needTool, run, withTmp } from "../helpers/tools.js";
 
 const CA_KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
-const INPUT: SecretsInput = { trust: "separate", keyType: { algo: "ecdsa", size: 256 }, caKeyPem: CA_KEY, encryption: true, serviceAccount: true };
+const INPUT: SecretsInput = { trust: "separate", keyType: { algo: "ecdsa", size: 256 }, caKeyPem: CA_KEY, encryption: true, provider: "aescbc", serviceAccount: true };
 
 const test = suite("out/pki secrets");
 
@@ -80,6 +80,28 @@ test("should refuse a missing encryption key that the last run recorded, naming 
   const none = await resolveSecrets(new Map(), { ...INPUT, encryption: false });
   assert.is(none.encryptionKey, null);
   assert.not.ok(none.files.has("encryption.key"));
+});
+
+test("should refuse an encryption key whose bytes are not the recorded one, and keep earlier providers for reading", async () => {
+  const first = await resolveSecrets(new Map(), INPUT);
+  assert.equal(first.records.find((r) => r.id === "encryption-key")!.providers, ["aescbc"]);
+  // Another valid key in the file: the Secrets stored with the recorded one would be unreadable.
+  const other: PkiFiles = new Map([...first.files, [SECRET_FILES.encryptionKey, `${Buffer.alloc(32, 1).toString("base64")}\n`]]);
+  const err = await refused(resolveSecrets(other, INPUT, first.records));
+  assert.is(err.code, "pki-state-changed");
+  assert.match(err.message, /^pki\/encryption\.key: not the encryption key the last run wrote/);
+  // A new provider encrypts; the one before stays, newest first, and so on.
+  const box = await resolveSecrets(first.files, { ...INPUT, provider: "secretbox" }, first.records);
+  assert.equal(box.previousProviders, ["aescbc"]);
+  assert.is(box.encryptionKey, first.encryptionKey);
+  assert.equal(box.records.find((r) => r.id === "encryption-key")!.providers, ["secretbox", "aescbc"]);
+  const gcm = await resolveSecrets(first.files, { ...INPUT, provider: "aesgcm" }, box.records);
+  assert.equal(gcm.previousProviders, ["secretbox", "aescbc"]);
+  const back = await resolveSecrets(first.files, INPUT, gcm.records);
+  assert.equal(back.previousProviders, ["aesgcm", "secretbox"], "back to aescbc: it encrypts, the others still read");
+  // A hand-edited record naming no provider kubebundle knows is ignored.
+  const odd = await resolveSecrets(first.files, INPUT, [{ ...first.records[0]!, providers: ["kms", 3, "secretbox"] }]);
+  assert.equal(odd.previousProviders, ["secretbox"]);
 });
 
 test("should refuse a damaged encryption key or service-account key instead of replacing it", async () => {

@@ -33,6 +33,7 @@ const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${Buffer
 /** SECRETS: stand-in secrets for planNode (a fixed 32-byte encryption key, text for the service-account pair). */
 export const SECRETS: Secrets = {
   encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+  previousProviders: [],
   serviceAccount: { keyPem: "-----BEGIN PRIVATE KEY-----\nsa\n-----END PRIVATE KEY-----\n", pubPem: "-----BEGIN PUBLIC KEY-----\nsa\n-----END PUBLIC KEY-----\n" },
 };
 

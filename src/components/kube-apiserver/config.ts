@@ -19,24 +19,30 @@ export const ENCRYPTION_KEY_BYTES = 32;
 /** ENCRYPTION_KEY_NAME: the name of the key in the configuration, as the guide names it. */
 export const ENCRYPTION_KEY_NAME = "key1";
 
-/** encryptionConfig: Secrets encrypted by `provider` with the key (32 bytes, base64), then `identity` so that Secrets
- *  written before encryption was on stay readable. The same on every node. */
-export function encryptionConfig(provider: EncryptionProvider, keyBase64: string): object {
+/** encryptionConfig: Secrets encrypted by `provider` with the key (32 bytes, base64); then, for reading only, the same key
+ *  under each provider an earlier run wrote (`previous`, newest first: a changed apiServer.encryption.provider leaves the
+ *  Secrets stored before readable until they are rewritten), then `identity` so that Secrets written before encryption was
+ *  on stay readable. The same on every node. */
+export function encryptionConfig(provider: EncryptionProvider, keyBase64: string, previous: readonly EncryptionProvider[] = []): object {
   const bytes = Buffer.from(keyBase64, "base64");
   if (bytes.length !== ENCRYPTION_KEY_BYTES || bytes.toString("base64") !== keyBase64) {
     throw new Error(`the encryption key must be ${ENCRYPTION_KEY_BYTES} bytes in base64`);
   }
+  const providers = [provider, ...previous.filter((p) => p !== provider)];
   return {
     apiVersion: "apiserver.config.k8s.io/v1",
     kind: "EncryptionConfiguration",
     resources: [
       {
         resources: ["secrets"],
-        providers: [{ [provider]: { keys: [{ name: ENCRYPTION_KEY_NAME, secret: keyBase64 }] } }, { identity: {} }],
+        providers: [...providers.map((p) => ({ [p]: { keys: [{ name: ENCRYPTION_KEY_NAME, secret: keyBase64 }] } })), { identity: {} }],
       },
     ],
   };
 }
+
+/** isEncryptionProvider: a name of ENCRYPTION_PROVIDERS (for providers read back from a manifest). */
+export const isEncryptionProvider = (p: unknown): p is EncryptionProvider => typeof p === "string" && Object.hasOwn(ENCRYPTION_PROVIDERS, p);
 
 // --- the audit policy ---
 

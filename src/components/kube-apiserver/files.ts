@@ -53,7 +53,7 @@ export const APISERVER_FILES: readonly FileRow[] = [
     id: "kas-encryption-config",
     kind: "secret-config",
     target: (c) => encryptionConfigPath(c),
-    content: { from: "yaml", build: (c, _node, secrets) => encryptionConfig(c.spec.apiServer.encryption.provider, secrets.encryptionKey ?? "") },
+    content: { from: "yaml", build: (c, _node, secrets) => encryptionConfig(c.spec.apiServer.encryption.provider, secrets.encryptionKey ?? "", secrets.previousProviders) },
   },
   { id: "kas-audit-policy", kind: "config", target: (c) => auditPolicyPath(c), content: { from: "yaml", build: () => auditPolicy() }, when: auditOn },
   { id: "kas-unit", kind: "unit", target: () => unitPath(APISERVER_ID), content: { from: "unit" } },

@@ -3,7 +3,7 @@
 // out/pki across runs (reused byte for byte, a lost encryption key refused with out/ untouched, a trust switch warned about).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { NODES, filesUnder, generateSpec, generated, guideSpec, tarModes } from "../../helpers/bundle.js";
@@ -148,6 +148,26 @@ runs("should refuse (exit 2, naming the file) to run without the encryption key 
     assert.is(json.code, 2);
     assert.is(JSON.parse(json.out).error, "pki-state-lost");
     assert.equal(snapshot(g.out), before, "out/ unchanged by the --json run either");
+  });
+});
+
+runs("should keep the previous provider for reading when apiServer.encryption.provider changes, and refuse a replaced key file", async () => {
+  await withTmp(async (t) => {
+    const g = await generated(t.dir, (s) => (s.kubernetesVersion = "1.36.0"));
+    const key = readFileSync(g.pki("encryption.key"), "utf8").trim();
+    const box = await generateSpec(guideSpec(t.dir, (s) => ((s.kubernetesVersion = "1.36.0"), (s.apiServer.encryption = { provider: "secretbox" }))), g.out);
+    for (const n of NODES) {
+      const providers = (parse(box.read(n.name, ENC)) as { resources: { providers: Record<string, { keys?: { secret: string }[] }>[] }[] }).resources[0]!.providers;
+      assert.equal(providers.map((p) => Object.keys(p)[0]), ["secretbox", "aescbc", "identity"], `${n}: secretbox encrypts, aescbc still reads`);
+      assert.equal(providers.slice(0, 2).map((p) => Object.values(p)[0]!.keys![0]!.secret), [key, key]);
+    }
+    // Another valid key put in place of the recorded one: refused, out/ untouched.
+    writeFileSync(g.pki("encryption.key"), `${Buffer.alloc(32, 9).toString("base64")}\n`, { mode: 0o600 });
+    const before = snapshot(g.out);
+    const r = await cli("generate", box.spec, "--out", g.out);
+    assert.is(r.code, 2, r.out);
+    assert.match(r.err, /encryption\.key: not the encryption key the last run wrote/);
+    assert.equal(snapshot(g.out), before);
   });
 });
 
