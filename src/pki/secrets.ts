@@ -217,7 +217,7 @@ async function resolveServiceAccount(previous: PkiFiles, input: SecretsInput, re
     out.warnings.push(
       `the service-account signing key changed (${input.trust === "single" ? "now the cluster CA key" : `now ${SECRET_FILES.saKey}`}, public key sha256 ${fingerprint.slice(0, 16)}..., was ${before.slice(0, 16)}...): ` +
         `every existing service-account token stops verifying once the apiservers run with it; pods get new tokens when they restart, ` +
-        `and tokens stored in Secrets must be recreated. Restore the previous key (out/pki backup) or set pki.trust back to keep them`,
+        `and tokens stored in Secrets must be recreated. Restore the previous key (out/pki backup), or set pki.trust and components back (the dedicated sa.key signs only with separate trust and kube-apiserver generated), to keep them`,
     );
   }
   out.events.push({ id, action, ...(action === "created" ? { reason: "missing" as const } : {}), detail });

@@ -127,3 +127,50 @@ export const securePortArg: Rule = (s, out) => {
   if (!str(value) || String(port) === value) return;
   out.push(err(extraArgPointer(APISERVER, "secure-port"), `--secure-port=${value} differs from apiServer.port ${String(port)}, which every kubeconfig and check dials: set apiServer.port instead`));
 };
+
+/** insecurePortArg: kube-apiserver's --insecure-port may only be 0 while the flag exists (up to 1.23), and may not be removed
+ *  while the table writes it (up to 1.19): without it, or with another port, 127.0.0.1:8080 (or that port) serves every
+ *  request unauthenticated up to 1.19, and 1.20-1.23 refuse any value but 0. */
+export const insecurePortArg: Rule = (s, out) => {
+  const args = extraArgsOf(s);
+  const v = versionOf(s);
+  if (!args || !v || !("insecure-port" in args) || compareMinor(v, { major: 1, minor: 24 }) >= 0) return;
+  const value = args["insecure-port"];
+  const at = extraArgPointer(APISERVER, "insecure-port");
+  if (value === null && compareMinor(v, { major: 1, minor: 19 }) <= 0) {
+    out.push(err(at, `removing --insecure-port=0 leaves kube-apiserver ${minorOf(v)} serving every request unauthenticated on 127.0.0.1:8080`));
+  } else if (str(value) && value !== "0") {
+    const why = compareMinor(v, { major: 1, minor: 19 }) <= 0 ? "it would serve every request unauthenticated on that port" : `kube-apiserver ${minorOf(v)} accepts only 0`;
+    out.push(err(at, `--insecure-port=${value}: ${why}`, "0"));
+  }
+};
+
+/** REQUIRED_FROM_1_20: flags kube-apiserver 1.20+ refuses to start without (TokenRequest is always on). */
+const REQUIRED_FROM_1_20 = ["service-account-issuer", "service-account-signing-key-file"];
+
+/** requiredArgs: apiServer.extraArgs may not remove (null) a flag the target release needs to start. */
+export const requiredArgs: Rule = (s, out) => {
+  const args = extraArgsOf(s);
+  const v = versionOf(s);
+  if (!args || !v || compareMinor(v, { major: 1, minor: 20 }) < 0) return;
+  for (const flag of REQUIRED_FROM_1_20) {
+    if (args[flag] === null) out.push(err(extraArgPointer(APISERVER, flag), `--${flag} cannot be removed: kube-apiserver ${minorOf(v)} refuses to start without it`));
+  }
+};
+
+/** externalEtcd: kube-apiserver generated without etcd, under `separate` trust and with no pki.etcdCA: its etcd client is
+ *  signed by an etcd CA kubebundle makes, which the etcd it talks to (--etcd-servers: the nodes' client port) does not
+ *  trust. A warning: import that etcd's CA. */
+export const externalEtcd: Rule = (s, out) => {
+  const components = componentsOfSpec(s);
+  if (!components.some((k) => k.flags === APISERVER) || components.some((k) => k.health?.kind === "etcd")) return;
+  const pki = isObj(s.pki) ? s.pki : {};
+  if (pki.trust === "single" || pki.etcdCA !== undefined) return;
+  out.push({
+    pointer: "/components",
+    message:
+      "kube-apiserver without etcd: its etcd client certificate will be signed by a new etcd-ca, which the etcd members at --etcd-servers do not trust; " +
+      "import their CA with pki.etcdCA (or generate etcd too, or use pki.trust single if they trust the cluster CA)",
+    severity: "warning",
+  });
+};

@@ -215,6 +215,32 @@ function componentPorts(k: Component, s: Obj, out: SpecProblem[]): void {
   }
 }
 
+/** listenPorts: etcd's client and peer ports differ from each other and from every other component's port (kube-apiserver's
+ *  apiServer.port, the others' effective secure ports): every component listens on every node, so two on one port means
+ *  that whichever starts second cannot bind. */
+export const listenPorts: Rule = (s, out) => {
+  const components = componentsOfSpec(s);
+  const member = components.find((k) => k.health?.kind === "etcd");
+  if (!member) return;
+  const section = sectionOf(s, member) ?? {};
+  const port = (v: unknown, fallback: number) => (v === undefined ? fallback : typeof v === "number" ? v : null);
+  const own = [
+    { at: `/${member.section}/clientPort`, what: "etcd's client port", port: port(section.clientPort, 2379) },
+    { at: `/${member.section}/peerPort`, what: "etcd's peer port", port: port(section.peerPort, 2380) },
+  ];
+  const others = components.flatMap((k) => {
+    const cm = sectionOf(s, k);
+    if (k === member || !cm) return [];
+    if (k.section === "apiServer") return [{ what: "apiServer.port", port: port(cm.port, 6443) }];
+    return k.builtin ? [{ what: `${k.binary}'s secure port`, port: securePortOf(k, cm) }] : [];
+  });
+  if (own[0]!.port !== null && own[0]!.port === own[1]!.port) out.push(err(own[1]!.at, `${own[1]!.port} is etcd's client port too: etcd listens on both`));
+  for (const o of own) {
+    const clash = others.find((x) => x.port !== null && x.port === o.port);
+    if (clash) out.push(err(o.at, `${o.port} is ${clash.what} too: both listen on every node, and whichever starts second cannot bind it`));
+  }
+};
+
 /** securePortOf: the effective secure port (extraArgs "secure-port", its built-in default when null, else securePort); null when unreadable. */
 function securePortOf(k: Component, cm: Obj): number | null {
   const given = isObj(cm.extraArgs) ? cm.extraArgs["secure-port"] : undefined;

@@ -6,8 +6,8 @@ import { isSupported, parseVersion, SUPPORTED, minorOf } from "../components/rel
 import type { SpecProblem } from "./schema-validator.js";
 import { PATTERNS } from "./schema.js";
 import { RFC1123_NAME, err, hasControl, isObj, q, str, type Rule } from "./_rule.js";
-import { admissionPlugins, clusterDomain, extraSANs, featureGates, nodePortRange, securePortArg } from "./apiserver-rules.js";
-import { extraArgs, insecurePort, ports } from "./flag-rules.js";
+import { admissionPlugins, clusterDomain, externalEtcd, extraSANs, featureGates, insecurePortArg, nodePortRange, requiredArgs, securePortArg } from "./apiserver-rules.js";
+import { extraArgs, insecurePort, listenPorts, ports } from "./flag-rules.js";
 import { overlaps, paths } from "./path-rules.js";
 
 /** DNS1123_LABEL: lower-case alphanumerics and "-", 1-63 characters, alphanumeric at both ends. */
@@ -202,7 +202,7 @@ const ignoredFields: Rule = (s, out) => {
 /** RULES: every semantic rule, in the order problems are reported. */
 const RULES: readonly Rule[] = [
   clusterName, clusterDomain, version, serviceCIDR, endpoint, extraSANs, nodePortRange, paths, overlaps, keySpec, expiries, names, nodes, ports, insecurePort, extraArgs,
-  admissionPlugins, featureGates, securePortArg,
+  admissionPlugins, featureGates, securePortArg, insecurePortArg, requiredArgs, externalEtcd, listenPorts,
 ];
 
 /** semanticProblems: every rule's problems for a spec that may still be schema-invalid. */

@@ -32,6 +32,41 @@ test("should refuse an apiServer.extraArgs secure-port other than apiServer.port
   assert.equal(errors({ components: ["etcd"], apiServer: { extraArgs: { "secure-port": "7443" } } }), [], "unread without kube-apiserver");
 });
 
+test("should refuse --insecure-port other than 0 up to 1.23, and its removal up to 1.19 (unauthenticated 127.0.0.1:8080)", () => {
+  const at = (v: string, value: string | null) => errors({ kubernetesVersion: v, apiServer: { extraArgs: { "insecure-port": value } } });
+  assert.match(at("1.19", null)[0]!.message, /removing --insecure-port=0 leaves kube-apiserver 1\.19 serving every request unauthenticated on 127\.0\.0\.1:8080/);
+  assert.match(at("1.16", "8080")[0]!.message, /--insecure-port=8080: it would serve every request unauthenticated/);
+  assert.match(at("1.21", "8080")[0]!.message, /--insecure-port=8080: kube-apiserver 1\.21 accepts only 0/);
+  assert.is(at("1.21", "8080")[0]!.pointer, "/apiServer/extraArgs/insecure-port");
+  assert.equal(at("1.19", "0"), []);
+  assert.equal(at("1.21", null), [], "1.20-1.23 serve nothing insecure by default");
+});
+
+test("should refuse removing the service-account issuer or signing key from 1.20, which kube-apiserver needs to start", () => {
+  const e = errors({ kubernetesVersion: "1.20", apiServer: { extraArgs: { "service-account-issuer": null, "service-account-signing-key-file": null } } });
+  assert.equal(e.map((p) => p.pointer), ["/apiServer/extraArgs/service-account-issuer", "/apiServer/extraArgs/service-account-signing-key-file"]);
+  assert.match(e[0]!.message, /cannot be removed: kube-apiserver 1\.20 refuses to start without it/);
+  assert.equal(errors({ kubernetesVersion: "1.19", apiServer: { extraArgs: { "service-account-issuer": null } } }), []);
+});
+
+test("should refuse etcd's ports on apiServer.port or another component's secure port, and on each other", () => {
+  const [api] = errors({ apiServer: { port: 2379 } });
+  assert.is(api!.pointer, "/etcd/clientPort");
+  assert.match(api!.message, /2379 is apiServer\.port too: both listen on every node/);
+  const [kcm] = errors({ etcd: { peerPort: 10252 }, controllerManager: { securePort: 10252 } });
+  assert.is(kcm!.pointer, "/etcd/peerPort");
+  assert.match(kcm!.message, /10252 is kube-controller-manager's secure port too/);
+  assert.match(errors({ etcd: { clientPort: 2400, peerPort: 2400 } })[0]!.message, /2400 is etcd's client port too/);
+  assert.equal(errors({ components: ["kube-apiserver", "kube-scheduler"], apiServer: { port: 2379 } }), [], "no etcd generated: no clash");
+});
+
+test("should warn that kube-apiserver without etcd needs the etcd members' CA (pki.etcdCA) under separate trust", () => {
+  const warn = (patch: Record<string, unknown>) => problemsOf(patch).filter((p) => p.severity === "warning" && p.pointer === "/components");
+  assert.match(warn({ components: ["kube-apiserver"] })[0]!.message, /kube-apiserver without etcd: .*import their CA with pki\.etcdCA/);
+  assert.equal(warn({ components: ["kube-apiserver"], pki: { trust: "single" } }), []);
+  assert.equal(warn({ components: ["etcd", "kube-apiserver"] }), []);
+});
+
 test("should refuse a clusterDomain with a trailing dot, offering it without, and an upper-case one", () => {
   const [p, ...rest] = errors({ clusterDomain: "cluster.local." });
   assert.equal(rest, [], "one message, not the schema's too");
