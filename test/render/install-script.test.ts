@@ -70,9 +70,12 @@ function twoUnitFiles(prefix = ""): BundleFile[] {
 }
 
 /** Writes a bundle (install.sh 0755, SHA256SUMS, rootfs/ with the files' modes) in a folder whose path holds spaces. */
-function makeBundle(parent: string, opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[]; units?: string[]; noBlock?: string[] } = {}): Bundle {
+function makeBundle(
+  parent: string,
+  opts: { prefix?: string; node?: typeof NODE; files?: BundleFile[]; units?: string[]; noBlock?: string[]; components?: InstallScriptInput["components"] } = {},
+): Bundle {
   const files = opts.files ?? layoutFiles(opts.prefix);
-  const input = { ...inputFor(files, opts.prefix, opts.node, opts.units), noBlockUnits: opts.noBlock };
+  const input = { ...inputFor(files, opts.prefix, opts.node, opts.units), noBlockUnits: opts.noBlock, ...(opts.components ? { components: opts.components } : {}) };
   const dir = path.join(parent, "bundle dir with spaces", NODE.name);
   for (const f of files) {
     const p = path.join(dir, "rootfs", f.target);
@@ -491,7 +494,7 @@ const service = suite("install.sh service");
  *  with the units `units`); needs real root (chown). */
 function withRealRoot(
   body: (b: Bundle, s: ReturnType<typeof standIns>, prefix: string) => void,
-  opts: { files?: (prefix: string) => BundleFile[]; units?: string[]; noBlock?: string[] } = {},
+  opts: { files?: (prefix: string) => BundleFile[]; units?: string[]; noBlock?: string[]; components?: InstallScriptInput["components"] } = {},
 ): void {
   if (!isRoot) {
     console.log("\n  !!! skipped: install.sh without --root needs uid 0 (it chowns to root); run the tests as root\n");
@@ -499,11 +502,14 @@ function withRealRoot(
   }
   const t = tmp();
   const backups = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
+  const marks = existsSync("/var/lib/kubebundle/restart") ? readdirSync("/var/lib/kubebundle/restart").length : -1;
   try {
     const prefix = path.join(t.dir, "sysroot");
-    body(makeBundle(t.dir, { prefix, files: opts.files?.(prefix), units: opts.units, noBlock: opts.noBlock }), standIns(t.dir), prefix);
+    body(makeBundle(t.dir, { prefix, files: opts.files?.(prefix), units: opts.units, noBlock: opts.noBlock, components: opts.components }), standIns(t.dir), prefix);
     const after = existsSync("/var/backups/kubebundle") ? readdirSync("/var/backups/kubebundle").length : -1;
     assert.is(after, backups, "no backup written outside the temp folder");
+    const marksAfter = existsSync("/var/lib/kubebundle/restart") ? readdirSync("/var/lib/kubebundle/restart").length : -1;
+    assert.is(marksAfter, marks, "no restart mark written outside the temp folder");
   } finally {
     t.cleanup();
   }
@@ -596,7 +602,7 @@ const turn = (unit: string, how: "restart" | "keep" | "ask, restart"): string[] 
 
 /** withTwoUnits: withRealRoot with twoUnitFiles after a first install, the systemctl log emptied; `run` installs in a
  *  private mount namespace with an empty temp folder as /var, so that the backup of a changed file stays in it. */
-function withTwoUnits(body: (b: Bundle, s: ReturnType<typeof standIns>, run: (args: string[]) => Run) => void): void {
+function withTwoUnits(body: (b: Bundle, s: ReturnType<typeof standIns>, run: (args: string[]) => Run) => void, components?: InstallScriptInput["components"]): void {
   if (!canUnshare()) return;
   if (realpathSync(tmpdir()).startsWith("/var/")) {
     console.log("\n  !!! skipped: the temp folder is under /var, which the test mounts over\n");
@@ -611,7 +617,7 @@ function withTwoUnits(body: (b: Bundle, s: ReturnType<typeof standIns>, run: (ar
       mkdirSync(fakeVar);
       body(b, s, (args) => unshared(b, `mount --bind ${shellQuote(fakeVar)} /var`, args, s.bin));
     },
-    { files: twoUnitFiles, units: BOTH },
+    { files: twoUnitFiles, units: BOTH, components },
   );
 }
 
@@ -643,6 +649,29 @@ service("should restart both units, in start order, when the file they share cha
     assert.match(r.out, `changed ${ca.target} (0644)`);
     assert.not.match(r.out, "no restart");
   });
+});
+
+service("should restart, on its own later --only run, a unit whose shared file an --only run of the other component changed", () => {
+  const components = [
+    { id: "kube-controller-manager", unit: UNIT_NAME, binary: "", unitFile: `/etc/systemd/system/${UNIT_NAME}` },
+    { id: "kube-scheduler", unit: SCHED, binary: "", unitFile: `/etc/systemd/system/${SCHED}` },
+  ];
+  withTwoUnits((b, s, run) => {
+    const ca = fileOf(b, "/ca.pem");
+    writeFileSync(ca.target, "old CA\n");
+    // The rollout's order: kube-controller-manager first; the CA both read is installed then, and only its unit restarts.
+    ok(run(["--only", "kube-controller-manager"]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(UNIT_NAME, "restart")]);
+    rmSync(s.log);
+    // kube-scheduler's turn: nothing of its own changed now, but it still runs with the old CA: restarted, once.
+    const r = ok(run(["--only", "kube-scheduler", "--json"]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(SCHED, "restart")]);
+    assert.match(r.err, `service: ${SCHED}: a file it reads was changed by an earlier run that did not restart it`);
+    assert.is(JSON.parse(r.out).components["kube-scheduler"].restarted, true);
+    rmSync(s.log);
+    ok(run(["--only", "kube-scheduler"]));
+    assert.equal(calls(s.log), ["daemon-reload", ...turn(SCHED, "keep")], "the mark is gone once it restarted");
+  }, components);
 });
 
 service("should restart a unit that is not active although none of its files changed, and leave the active one alone", () => {
