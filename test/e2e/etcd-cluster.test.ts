@@ -188,6 +188,18 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
+/** specWith: the test's three-node spec (paths under BASE, ECDSA keys, etcd 3.4 as Debian ships it) generating `components`. */
+function specWith(components: string[]) {
+  return {
+    serviceCIDR: "10.254.0.0/16",
+    components,
+    paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
+    pki: { key: { algo: "ecdsa" } },
+    etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
+    nodes: NODES.map((n) => ({ name: n.name, ip: n.ip })),
+  };
+}
+
 /** Up: a running three-member cluster from the bundles of a spec: the work folder (members' logs), out/, each node's root. */
 interface Up {
   work: string;
@@ -236,43 +248,16 @@ test("three etcd members from the bundles form one cluster; separate trust refus
     console.log(`\n  skipped: etcd cluster test: ${missing}\n`);
     return;
   }
-  const work = mkdtempSync(path.join(os.tmpdir(), "kubebundle-etcd-"));
-  made.dirs.push(work);
-  mkdirSync(BASE, { recursive: true });
-  made.dirs.push(BASE);
   try {
-    const spec = {
-      serviceCIDR: "10.254.0.0/16",
-      components: ["etcd"],
-      paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
-      pki: { key: { algo: "ecdsa" } },
-      etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
-      nodes: NODES.map((n) => ({ name: n.name, ip: n.ip })),
-    };
+    const spec = specWith(["etcd"]);
+    const { work, out, roots } = await bringUp(spec);
     const specFile = path.join(work, "cluster.json");
-    writeFileSync(specFile, JSON.stringify(spec, null, 2));
-    const out = path.join(work, "out");
-    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
-    // kube-* components and admin are signed by the cluster CA; admin is the one to try against etcd.
-    execFileSync(process.execPath, [CLI, "generate", specFile, "--out", out, "--quiet"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000" } });
-    network();
-    const roots = NODES.map((n) => {
-      const root = path.join(work, "root", n.name);
-      mkdirSync(root, { recursive: true });
-      const r = sh("bash", [path.join(out, "nodes", n.name, "install.sh"), "--root", root]);
-      assert.match(r.out, /service: untouched \(--root\)/);
-      const data = path.join(root, BASE, "etcd/data");
-      assert.is((statSync(data).mode & 0o777).toString(8), "700", "install.sh creates the data dir 0700");
+    for (const root of roots) {
+      assert.is((statSync(path.join(root, BASE, "etcd/data")).mode & 0o777).toString(8), "700", "install.sh creates the data dir 0700");
       assert.is((statSync(path.join(root, BASE, "etcd/wal")).mode & 0o777).toString(8), "700", "and the WAL dir");
-      return root;
-    });
-    NODES.forEach((n, i) => startMember(n, roots[i]!, path.join(work, `${n.name}.log`)));
+    }
     const all = NODES.map((n) => `https://${n.ip}:2379`).join(",");
     const hc = "etcd-healthcheck-client";
-    await until("endpoint health --cluster", () => {
-      const r = ctl(out, NODES[0]!, hc, ["endpoint", "health", "--cluster"]);
-      return r.code === 0 && (r.out.match(/is healthy/g) ?? []).length === 3;
-    });
     const members = ctl(out, NODES[0]!, hc, ["member", "list", "-w", "json"]);
     assert.is(members.code, 0, members.out);
     const list = (JSON.parse(members.out) as { members: { name: string; peerURLs: string[] }[] }).members;
@@ -355,14 +340,7 @@ test("kube-apiserver's etcd flags of each node reach the cluster: its servers, C
     return;
   }
   try {
-    const up = await bringUp({
-      serviceCIDR: "10.254.0.0/16",
-      components: ["etcd", "kube-apiserver"],
-      paths: { binDir: `${BASE}/bin`, certDir: `${BASE}/cert`, configDir: `${BASE}/conf`, dataDir: `${BASE}/work` },
-      pki: { key: { algo: "ecdsa" } },
-      etcd: { version: "3.4", dataDir: `${BASE}/etcd/data`, walDir: `${BASE}/etcd/wal` },
-      nodes: NODES.map((n) => ({ name: n.name, ip: n.ip })),
-    });
+    const up = await bringUp(specWith(["etcd", "kube-apiserver"]));
     const servers = NODES.map((n) => `https://${n.ip}:2379`).join(",");
     // Each node's unit as install.sh put it under the node's root; its files read there (the unit names them at their
     // absolute paths on the node).
