@@ -13,12 +13,10 @@ import type { OutTree, TreeDiff } from "./out-tree.js";
 import type { CertSummary, PkiFiles, PkiResult } from "../pki/index.js";
 import type { SecretsResult } from "../pki/secrets.js";
 import { SECRET_KEY_FILES } from "../pki/secret-files.js";
-import type { Secrets } from "../components/component.js";
 import { isoSeconds, renewalWindowMs } from "../pki/x509/validity.js";
 import type { Cluster, ClusterNode } from "../spec/cluster.js";
 import { instanceId, signerId } from "../pki/certlist.js";
 import { byteOrder } from "../paths.js";
-import { componentsOf, verifyCertIds } from "../components/registry.js";
 
 /** BuildInput: the run's resolved inputs; `prev` is the last manifest, if any. */
 export interface BuildInput {
@@ -98,12 +96,9 @@ export async function buildTree(input: BuildInput): Promise<Built> {
     if (!pair) throw new Error(`no certificate "${id}" from the pki stage`);
     return pair;
   };
-  const secrets: Secrets = { encryptionKey: input.secrets.encryptionKey, previousProviders: input.secrets.previousProviders, serviceAccount: input.secrets.serviceAccount };
-  const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version, secrets));
-  // The component whose checks read a raft member list (etcd): its verify.sh's CA and client pair go to out/admin/etcd/.
-  const raft = componentsOf(c).find((k) => k.health?.kind === "etcd");
-  const etcd = raft ? (({ ca, client }) => ({ etcd: { ca: certs(ca), client: certs(client) } }))(verifyCertIds(raft)) : {};
-  const others = [...planAdmin(c, { ca: certs("ca"), admin: certs("admin"), ...etcd }, input.version), ...planAnsible(c, input.version)];
+  // The secrets' result carries the values the nodes' files are made of (Secrets).
+  const plans = [...c.nodes].sort((a, b) => byteOrder(a.name, b.name)).map((n) => planNode(c, n, certs, input.version, input.secrets));
+  const others = [...planAdmin(c, (id) => certs(id), input.version), ...planAnsible(c, input.version)];
   for (const f of others) tree.set(f.path, { mode: f.mode, content: f.content });
   const nodes: Manifest["nodes"] = [];
   for (const plan of plans) {

@@ -12,7 +12,8 @@ import { rowById } from "../../src/pki/certlist.js";
 import { needTool, tmp } from "../helpers/tools.js";
 import { clusterWith, loadFixture, PEMS } from "./_specs.js";
 
-const plan = (c: Cluster): AdminFile[] => planAdmin(c, { ca: PEMS.ca, admin: PEMS.admin }, "0.0.0-test");
+// Stand-in PEMs: the CA's for any other CA or client row (etcd's, for out/admin/etcd/).
+const plan = (c: Cluster): AdminFile[] => planAdmin(c, (id) => PEMS[id as keyof typeof PEMS] ?? PEMS.ca, "0.0.0-test");
 const fileOf = (c: Cluster, p: string): AdminFile => {
   const f = plan(c).find((x) => x.path === p);
   assert.ok(f, `planAdmin holds ${p}`);
