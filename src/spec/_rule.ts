@@ -1,5 +1,6 @@
 // Internal: what every semantic rule shares.
 import type { SpecProblem } from "./schema-validator.js";
+import { isSupported, parseVersion, type KubeVersion } from "../components/release.js";
 
 /** Obj: a JSON object as the rules see it. */
 export type Obj = Record<string, unknown>;
@@ -19,3 +20,9 @@ export const err = (pointer: string, message: string, hint?: string): SpecProble
   hint === undefined ? { pointer, message, severity: "error" } : { pointer, message, hint, severity: "error" };
 /** RFC1123_NAME: a host name of RFC 1123 labels (letters, digits, inner "-"; 1-63 each), at most 253 characters. */
 export const RFC1123_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** versionOf: the spec's supported target release, else null (the version rule reports the rest). */
+export function versionOf(s: Obj): KubeVersion | null {
+  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
+  return v && isSupported(v) ? v : null;
+}

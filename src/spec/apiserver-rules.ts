@@ -1,11 +1,11 @@
 // Semantic rules of the apiServer section and clusterDomain: the cluster domain without a trailing dot, the extra SANs of the
 // apiserver certificate, the NodePort range, and in apiServer.extraArgs the admission plugin names and feature gates the
 // target release knows.
-import { RFC1123_NAME, err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
+import { RFC1123_NAME, err, hasControl, isObj, q, str, type Obj, type Rule, versionOf } from "./_rule.js";
 import { closest } from "./_closest.js";
 import { parseIp } from "./ip.js";
 import { PATTERNS } from "./schema.js";
-import { isSupported, minorOf, parseVersion, compareMinor, type KubeVersion } from "../components/release.js";
+import { minorOf, parseVersion, compareMinor } from "../components/release.js";
 import { PLUGIN_LIST_FLAGS, pluginNameProblem } from "../components/kube-apiserver/admission.js";
 import { APISERVER, REMOVED_GATES } from "../components/kube-apiserver/flags.js";
 import { extraArgPointer } from "../components/flag-table.js";
@@ -75,12 +75,6 @@ export const nodePortRange: Rule = (s, out) => {
     out.push({ pointer: at, message: `${q(v)} holds apiServer.port ${port}: a NodePort Service could be given the apiserver's port`, severity: "warning" });
   }
 };
-
-/** versionOf: the spec's supported target release, else null (the version rule reports the rest). */
-function versionOf(s: Obj): KubeVersion | null {
-  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
-  return v && isSupported(v) ? v : null;
-}
 
 /** extraArgsOf: apiServer.extraArgs of a spec that generates kube-apiserver (the row whose flag table is APISERVER); a spec
  *  without it leaves the section unread, so its flags are not checked against a release either. */

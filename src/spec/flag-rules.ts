@@ -2,14 +2,14 @@
 // old releases, each read from the component's row of the registry.
 import { parseIp, parsePort } from "./ip.js";
 import { parseGoDuration } from "./duration.js";
-import { isSupported, minorOf, parseVersion, type KubeVersion } from "../components/release.js";
+import { minorOf, type KubeVersion } from "../components/release.js";
 import { closest } from "./_closest.js";
 import { extraArgPointer, extraArgsProblems, productOf, flagRow, isEmittedIn, isNotYetIn, isRemovedIn, refusingRules } from "../components/flag-table.js";
 import { CHECK_HA_MAX_WAIT, LEADER_ELECTION_FLAGS, RESOURCE_LOCKS } from "../components/leader-election.js";
 import { componentsOfSpec } from "../components/registry.js";
 import type { Component } from "../components/component.js";
 import { PATTERNS } from "./schema.js";
-import { err, hasControl, isObj, q, str, type Obj, type Rule } from "./_rule.js";
+import { err, hasControl, isObj, q, str, type Obj, type Rule, versionOf } from "./_rule.js";
 import type { SpecProblem } from "./schema-validator.js";
 
 /** FLAG_VALUE: what an extraArgs value may hold: the characters flag values need, none a shell or systemd reads. */
@@ -107,12 +107,6 @@ function leaderElectionWarnings(k: Component, args: Record<string, string | null
       severity: "warning",
     });
   }
-}
-
-/** versionOf: the spec's supported target release, else null (the version rule reports the rest). */
-function versionOf(s: Obj): KubeVersion | null {
-  const v = str(s.kubernetesVersion) ? parseVersion(s.kubernetesVersion) : null;
-  return v && isSupported(v) ? v : null;
 }
 
 /** pointerIn: the JSON pointer of one of the component's extraArgs entries. */
