@@ -126,7 +126,8 @@ function resolveEncryptionKey(previous: PkiFiles, input: SecretsInput, recorded:
   const before = recorded.find((r) => r?.id === id);
   if (stored !== undefined) {
     const key = readEncryptionKey(stored, pkiPath(previous, name));
-    if (typeof before?.sha256 === "string" && before.sha256 !== sha256(stored)) throw changedEncryptionKey(previous);
+    const digest = sha256(stored);
+    if (typeof before?.sha256 === "string" && before.sha256 !== digest) throw changedEncryptionKey(previous);
     // Providers of earlier runs stay in the configuration, for reading the Secrets they encrypted.
     const history = Array.isArray(before?.providers) ? before.providers.filter(isEncryptionProvider) : [];
     out.previousProviders = [...new Set(history)].filter((p) => p !== input.provider);
@@ -134,7 +135,7 @@ function resolveEncryptionKey(previous: PkiFiles, input: SecretsInput, recorded:
     out.encryptionKey = key;
     const kept = out.previousProviders.length ? `; Secrets written with ${out.previousProviders.join(", ")} stay readable (kept for decryption)` : "";
     out.events.push({ id, action: "reused", detail: `${name}: ${ENCRYPTION_KEY_BYTES}-byte key, ${input.provider}${kept}` });
-    out.records.push({ id, file: name, sha256: sha256(stored), providers: [input.provider, ...out.previousProviders] });
+    out.records.push({ id, file: name, sha256: digest, providers: [input.provider, ...out.previousProviders] });
     return;
   }
   if (recorded.some((r) => r?.id === id)) throw lostEncryptionKey(previous);
