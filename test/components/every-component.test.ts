@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
-import { REGISTRY, fileTarget } from "../../src/components/registry.js";
+import { REGISTRY, fileTarget, nodeFiles } from "../../src/components/registry.js";
+import { rowById, signerId } from "../../src/pki/certlist.js";
 import type { Component } from "../../src/components/component.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { cli } from "../helpers/cli.js";
@@ -51,6 +52,32 @@ test("openssl verifies every component's certificate on every node, for both pur
       assert.is(x.subjectAltName, `IP Address:${n.ip}, IP Address:127.0.0.1`, `${k.id} on ${n.name}`);
     }
   }
+});
+
+test("openssl verifies every certificate file of every component on every node against the CA file of its signer there, and only that one", () => {
+  if (!needTool("openssl", "openssl verify of every component's certificate files")) return;
+  const rows = nodeFiles(REGISTRY, cluster);
+  // The CA files of a node, by the CA row they hold.
+  const caFiles = new Map(rows.flatMap((r) => (r.content.from === "pem" && r.content.part === "cert" && rowById(r.content.cert).isCA ? [[r.content.cert, r] as const] : [])));
+  assert.equal([...caFiles.keys()].sort(), ["ca", "etcd-ca", "front-proxy-ca"], "separate trust: three CAs on the node");
+  let checked = 0;
+  for (const k of REGISTRY) {
+    for (const row of k.files) {
+      if (row.content.from !== "pem" || row.content.part !== "cert" || !(row.when?.(cluster) ?? true)) continue;
+      const cert = rowById(row.content.cert);
+      if (cert.isCA) continue;
+      const signer = signerId(cluster, cert.caId!);
+      for (const n of cluster.nodes) {
+        const file = onNode(n.name, row.target(cluster));
+        for (const [ca, caRow] of caFiles) {
+          const r = spawnSync("openssl", ["verify", "-x509_strict", "-CAfile", onNode(n.name, caRow.target(cluster)), file], { encoding: "utf8" });
+          assert.is(r.status === 0, ca === signer, `${k.id} ${row.id} on ${n.name} against ${ca} (its signer: ${signer}): ${r.stdout}${r.stderr}`);
+        }
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= REGISTRY.length * cluster.nodes.length, `${checked} certificate files checked`);
 });
 
 test("shellcheck passes every component's verify.sh", () => {
